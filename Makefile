@@ -1,0 +1,40 @@
+# `make run` and `make test` work on a fresh machine; both call `make setup`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STORE ?= data/store
+
+.PHONY: setup run test test-fast index eval bench clean
+
+setup: $(STAMP)
+
+# Reinstall only when the dependency list changes; the CPU torch wheel is pinned first so that
+# sentence-transformers cannot pull a CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[st,test]"
+	touch $(STAMP)
+
+run: setup
+	$(PY) -m assistant index --store $(STORE)
+	$(PY) -m assistant repl --store $(STORE)
+
+test: setup
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not integration"
+
+index: setup
+	$(PY) -m assistant index --store $(STORE)
+
+eval: setup
+	$(PY) -m assistant eval eval/qa.jsonl --retrieval-only --store $(STORE) --out eval/out
+
+bench: setup
+	$(PY) eval/benchmark.py --store $(STORE)
+
+clean:
+	rm -rf $(VENV) data eval/out

@@ -1,0 +1,1 @@
+"""Evaluation: QA sets, retrieval metrics, the runner and its reports."""

@@ -1,0 +1,141 @@
+"""QA test sets: one JSON object a line, validated on load so a bad line fails loudly.
+
+Each line: {"id", "question", "lang": "zh"|"en", "kind"?, "history"?, "answerable",
+"gold"?: [{"symbol", "number"?, "part"?}], "evidence"?: ["verbatim fragment", ...]}.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.errors import EvalError
+from index.models import LANGS
+
+
+@dataclass(frozen=True)
+class QAItem:
+    """One question with what a correct retrieval must find.
+
+    ``gold`` entries are dicts with "symbol" (None for a document that prints none) and
+    optional "number" / "part"; ``evidence`` holds verbatim fragments of the answer text.
+    """
+
+    id: str
+    question: str
+    lang: str
+    answerable: bool = True
+    kind: str = "general"
+    history: tuple[str, ...] = ()
+    gold: tuple[dict, ...] = ()
+    evidence: tuple[str, ...] = ()
+    # Where the item came from, so reports can name the file; not part of its identity.
+    source: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+
+def load_qa(path: str | Path) -> list[QAItem]:
+    """Read and validate a QA JSONL file.
+
+    Raises:
+        EvalError: the file is missing or unreadable, or a line is malformed; the message
+            names the file and line ("qa.jsonl line 7: missing field 'question'").
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise EvalError(f"QA file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalError(f"Could not read QA file {path}: {exc}") from None
+    items: list[QAItem] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {number}"
+        item = _parse_line(line, where, str(path), number)
+        if item.id in seen:
+            raise EvalError(f"{where}: duplicate id {item.id!r} (first on line {seen[item.id]})")
+        seen[item.id] = number
+        items.append(item)
+    return items
+
+
+def _parse_line(line: str, where: str, source: str, number: int) -> QAItem:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EvalError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise EvalError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+
+    def need(name: str, kind: type, default=...):
+        if name not in obj:
+            if default is ...:
+                raise EvalError(f"{where}: missing field {name!r}")
+            return default
+        value = obj[name]
+        # bool is an int subclass; check exactly so "answerable": 1 is rejected.
+        if type(value) is not kind:
+            raise EvalError(
+                f"{where}: field {name!r} must be {kind.__name__}, got {type(value).__name__}"
+            )
+        return value
+
+    item_id = need("id", str)
+    question = need("question", str)
+    lang = need("lang", str)
+    answerable = need("answerable", bool)
+    kind = need("kind", str, "general")
+    history = need("history", list, [])
+    gold = need("gold", list, [])
+    evidence = need("evidence", list, [])
+
+    if not item_id.strip():
+        raise EvalError(f"{where}: field 'id' is empty")
+    if not question.strip():
+        raise EvalError(f"{where}: field 'question' is empty")
+    if lang not in LANGS:
+        raise EvalError(f"{where}: field 'lang' must be one of {', '.join(LANGS)}, got {lang!r}")
+    if not kind.strip():
+        raise EvalError(f"{where}: field 'kind' is empty")
+    for i, turn in enumerate(history):
+        if not isinstance(turn, str):
+            raise EvalError(f"{where}: history[{i}] must be str, got {type(turn).__name__}")
+    for i, fragment in enumerate(evidence):
+        if not isinstance(fragment, str) or not "".join(fragment.split()):
+            raise EvalError(f"{where}: evidence[{i}] must be a non-empty string")
+    gold = [_check_gold(entry, f"{where}: gold[{i}]") for i, entry in enumerate(gold)]
+    if answerable and not gold and not evidence:
+        raise EvalError(f"{where}: answerable item needs 'gold' or 'evidence'")
+
+    return QAItem(
+        id=item_id,
+        question=question,
+        lang=lang,
+        answerable=answerable,
+        kind=kind.strip(),
+        history=tuple(history),
+        gold=tuple(gold),
+        evidence=tuple(evidence),
+        source=source,
+        line=number,
+    )
+
+
+def _check_gold(entry, where: str) -> dict:
+    if not isinstance(entry, dict):
+        raise EvalError(f"{where} must be an object, got {type(entry).__name__}")
+    if "symbol" not in entry:
+        raise EvalError(f"{where}: missing field 'symbol' (use null for a document without one)")
+    if entry["symbol"] is not None and not isinstance(entry["symbol"], str):
+        raise EvalError(f"{where}: 'symbol' must be str or null")
+    for name in ("number", "part"):
+        if name in entry and not (isinstance(entry[name], str) and entry[name].strip()):
+            raise EvalError(f"{where}: {name!r} must be a non-empty string")
+    unknown = set(entry) - {"symbol", "number", "part"}
+    if unknown:
+        raise EvalError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    return dict(entry)

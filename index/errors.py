@@ -1,0 +1,25 @@
+"""Typed errors raised by library code; only the CLI and UI turn them into messages."""
+
+
+class AssistantError(Exception):
+    """Base class for every error this product raises on purpose."""
+
+
+class DocumentError(AssistantError):
+    """A document could not be read or parsed (empty, binary, not UTF-8, no paragraphs)."""
+
+
+class StoreError(AssistantError):
+    """The index store is missing, unreadable or of the wrong kind."""
+
+
+class QueryError(AssistantError):
+    """A query is empty or otherwise unusable."""
+
+
+class ConfigError(AssistantError):
+    """A setting or argument has an invalid value."""
+
+
+class EvalError(AssistantError):
+    """A QA file is malformed (the message names the line)."""

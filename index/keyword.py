@@ -1,0 +1,245 @@
+"""A BM25 keyword index that sits beside the vector store.
+
+Dense embeddings miss exact words: document symbols, names, rare terms. This index catches them.
+Chinese is segmented with jieba (`lcut_for_search`, which also emits the short words inside long
+ones, so "人道法" finds "国际人道法"); English is lower-cased with a light plural folding.
+
+The index stores term counts, not texts, so a saved index is small and loading it does not need
+jieba. Scoring is plain Okapi BM25 over an inverted index: a query touches only the postings of its
+own terms, well under a millisecond for a few thousand paragraphs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from .errors import ConfigError, StoreError
+from .locator import find_symbols
+
+__all__ = ["tokenize", "KeywordIndex"]
+
+_FORMAT = "keyword-bm25/1"
+
+# Function words that carry no topic. Kept short on purpose: BM25's idf already discounts
+# common words, and an aggressive list would drop words users do search for.
+_EN_STOPWORDS = frozenset(
+    """a an the and or of to in on at by for from with as is are was were be been being it its
+    this that these those which who whom what when where why how do does did has have had not no
+    nor but if then than so such can could may might must shall should will would there their
+    they them he she his her we our you your i me my about into over under also any all each
+    other per via""".split()
+)
+_ZH_STOPWORDS = frozenset("的 了 和 在 是 与 及 对 等 或 并 把 被 其 之 而 也 就 都 于 以 为 由 将 从 向 这 那 该 此 各 个".split())
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD_RE = re.compile(r"[0-9a-z]")
+_jieba = None
+
+
+def _segmenter():
+    """Import jieba on first use: loading its dictionary takes about a second."""
+    global _jieba
+    if _jieba is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _jieba = jieba
+    return _jieba
+
+
+def _fold_plural(word: str) -> str:
+    # "systems" -> "system", "technologies" -> "technology"; just enough that singular and
+    # plural meet, without a stemmer dependency. Short words and "-ss" ("access") stay.
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of ``text``: jieba words for Chinese, lower-case words and numbers otherwise.
+
+    Whitespace and punctuation never become tokens (else an English query would match the
+    spaces of every Chinese paragraph); stopwords and single Latin letters are dropped. UN
+    symbols are also kept whole ("ccw/gge.1/2023/2") so a symbol query ranks exact mentions first.
+    """
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKC", text)
+    tokens = [symbol.lower() for symbol in find_symbols(text)]
+    for raw in _segmenter().lcut_for_search(text):
+        token = raw.strip()
+        if not token:
+            continue
+        if _CJK_RE.search(token):
+            if len(token) == 1 and token in _ZH_STOPWORDS:
+                continue
+            tokens.append(token)
+            continue
+        # Latin runs: jieba keeps "GGE.1" whole; strip edge punctuation and split what is left.
+        for word in re.split(r"[^0-9A-Za-z.\-']+", token):
+            word = word.strip(".-'")
+            if not word or not _WORD_RE.search(word.lower()):
+                continue
+            lower = word.lower()
+            if lower in _EN_STOPWORDS or (len(lower) == 1 and lower.isalpha()):
+                continue
+            # An all-capital abbreviation is not a plural: "LAWS" must not become "law".
+            tokens.append(lower if word.isupper() else _fold_plural(lower))
+    return tokens
+
+
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ConfigError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+class KeywordIndex:
+    """Okapi BM25 over tokenized paragraphs, keyed by paragraph id.
+
+    Args:
+        k1: term-frequency saturation (>= 0; 1.2–2.0 is usual).
+        b: length normalisation, between 0 (none) and 1 (full).
+    """
+
+    def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1 = _number(k1, "k1")
+        self.b = _number(b, "b")
+        if self.k1 < 0:
+            raise ConfigError(f"k1 must be >= 0, got {k1}")
+        if not 0 <= self.b <= 1:
+            raise ConfigError(f"b must be between 0 and 1, got {b}")
+        self._docs: dict[str, dict[str, int]] = {}  # id -> term counts
+        self._lengths: dict[str, int] = {}
+        self._postings: dict[str, dict[str, int]] = {}  # term -> {id: count}
+        self._total_length = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    # ---- building -----------------------------------------------------------------------
+
+    def add(self, ids: list[str], texts: list[str]) -> None:
+        """Index ``texts`` under ``ids``; an id already present is replaced (idempotent)."""
+        ids, texts = list(ids), list(texts)
+        if len(ids) != len(texts):
+            raise ConfigError(
+                f"ids and texts must have the same length, got {len(ids)} and {len(texts)}"
+            )
+        for doc_id, text in zip(ids, texts):
+            if not isinstance(doc_id, str) or not doc_id:
+                raise ConfigError(f"ids must be non-empty strings, got {doc_id!r}")
+            if not isinstance(text, str):
+                raise ConfigError(
+                    f"texts must be strings, got {type(text).__name__} for id {doc_id!r}"
+                )
+            self._put(doc_id, dict(Counter(tokenize(text))))
+
+    def _put(self, doc_id: str, counts: dict[str, int]) -> None:
+        self._drop(doc_id)
+        self._docs[doc_id] = counts
+        length = sum(counts.values())
+        self._lengths[doc_id] = length
+        self._total_length += length
+        for term, count in counts.items():
+            self._postings.setdefault(term, {})[doc_id] = count
+
+    def _drop(self, doc_id: str) -> bool:
+        counts = self._docs.pop(doc_id, None)
+        if counts is None:
+            return False
+        self._total_length -= self._lengths.pop(doc_id)
+        for term in counts:
+            posting = self._postings[term]
+            posting.pop(doc_id, None)
+            if not posting:
+                del self._postings[term]
+        return True
+
+    def remove(self, ids: list[str]) -> int:
+        """Forget ``ids``; unknown ids are ignored. Returns how many were removed."""
+        if isinstance(ids, str):  # a bare string would be iterated character by character
+            ids = [ids]
+        return sum(self._drop(doc_id) for doc_id in ids)
+
+    # ---- searching ----------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` best (id, BM25 score) pairs, best first; [] when no query term is indexed."""
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise ConfigError(f"k must be an integer, got {k!r}")
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        if not self._docs:
+            return []
+        n = len(self._docs)
+        avg_length = self._total_length / n or 1.0
+        scores: dict[str, float] = {}
+        # Each distinct term counts once: a glossary expansion that repeats a word must not
+        # outweigh the user's own words.
+        for term in dict.fromkeys(tokenize(query)):
+            posting = self._postings.get(term)
+            if not posting:
+                continue
+            df = len(posting)
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))  # never negative
+            for doc_id, tf in posting.items():
+                norm = self.k1 * (1.0 - self.b + self.b * self._lengths[doc_id] / avg_length)
+                scores[doc_id] = scores.get(doc_id, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
+        # Ties broken by id so results do not depend on insertion order.
+        best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
+        return [(doc_id, score) for doc_id, score in best]
+
+    # ---- persistence --------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index as JSON, atomically: a crash leaves the old file, never half a file."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"format": _FORMAT, "k1": self.k1, "b": self.b, "docs": self._docs}
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "KeywordIndex":
+        """Read an index written by `save`; StoreError names the file when it cannot."""
+        path = Path(path)
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(
+                f"Keyword index {path} does not exist. Build the index first."
+            ) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(f"Could not read keyword index {path}: {exc}") from None
+        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
+            raise StoreError(f"{path} is not a keyword index (expected format {_FORMAT!r})")
+        index = cls(k1=payload["k1"], b=payload["b"])
+        docs = payload.get("docs")
+        if not isinstance(docs, dict):
+            raise StoreError(f"Keyword index {path} has no 'docs' table")
+        for doc_id, counts in docs.items():
+            index._put(doc_id, {str(t): int(c) for t, c in counts.items()})
+        return index

@@ -1,0 +1,377 @@
+"""Find document symbols and paragraph locators in a user's question.
+
+Researchers ask "what does CCW/GGE.1/2023/2 para. 22 (c) say?" or "CCW/GGE.1/2023/2 号文件第 21 段
+(c)分段": the retriever turns what this module finds into an exact look-up beside the dense and
+keyword search. A locator here uses the same vocabulary as `models.Paragraph` (canonical part
+names, "22(c)", counted "#3", "fn1") so the look-up is a plain comparison.
+
+Numbers are only read as paragraph numbers after an explicit word (para., paragraph, §, 第…段,
+footnote, 脚注…): "agenda items 5, 6 and 7", "2023 年" and "10 天" are never locators.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .models import BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, ZH_NUMERALS
+
+__all__ = ["Locator", "find_symbols", "parse_locators"]
+
+
+@dataclass(frozen=True)
+class Locator:
+    """One place a question points at; any field may be unknown (None)."""
+
+    symbol: str | None  # "CCW/GGE.1/2023/2"
+    part: str | None  # canonical part: "body", "preamble", "annex III", "footnotes", …
+    number: str | None  # as in Paragraph.locator: "22", "22(c)", "#3" (counted), "fn1"
+    item: str | None  # an item given without its paragraph: "annex III (b)" -> "b"
+
+
+# ---- document symbols ---------------------------------------------------------------------
+
+# A symbol starts with a letter-only series code (A, S, CD, CCW, GGE…) and has at least one more
+# slash-separated segment. Segments are ASCII only: Python's \w would swallow "号文件". A lone
+# dot or hyphen may join pieces ("GGE.1", "Rev.2") but never ends a symbol, so the full stop of a
+# sentence stays outside. Whitespace after a slash is tolerated because PDF text and users break
+# symbols there ("CCW/ GGE.1/2023/1").
+_SEGMENT = r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*"
+_SYMBOL_RE = re.compile(
+    r"(?<![A-Za-z0-9.\-])(?P<series>[A-Za-z]+(?:\.[A-Za-z0-9]+)*)"
+    r"(?P<rest>(?:/\s*" + _SEGMENT + r")+)"
+)
+# Series codes accepted even when typed in lower case ("ccw/gge.1/2023/2"); any other series
+# must be upper case, which keeps "and/or 2" or "km/h" out.
+_KNOWN_SERIES = {"A", "S", "E", "CD", "CCW", "APLC", "BWC", "NPT", "ST", "UNODA", "DC", "TD"}
+# In a lower-cased symbol these suffix words keep their official capitalisation.
+_MIXED_CASE = {"REV": "Rev", "ADD": "Add", "CORR": "Corr", "AMEND": "Amend", "SUPPL": "Suppl"}
+
+
+def _clean_symbol(match: re.Match) -> str | None:
+    series, rest = match.group("series"), re.sub(r"\s+", "", match.group("rest"))
+    head = series.split(".")[0]
+    if head.isupper():
+        pass
+    elif head.upper() in _KNOWN_SERIES and head.islower():
+        series, rest = series.upper(), rest.upper()
+        rest = re.sub(
+            r"\b(REV|ADD|CORR|AMEND|SUPPL)\.", lambda m: _MIXED_CASE[m.group(1)] + ".", rest
+        )
+    else:
+        return None
+    symbol = series + rest
+    # Every real symbol carries a number (session, year or serial); "TCP/IP" does not.
+    return symbol if re.search(r"\d", symbol) else None
+
+
+def _symbol_spans(text: str) -> list[tuple[int, int, str]]:
+    spans, pos = [], 0
+    while True:
+        match = _SYMBOL_RE.search(text, pos)
+        if match is None:
+            return spans
+        symbol = _clean_symbol(match)
+        if symbol is None:
+            # Retry just after the rejected series: "see/A/78/409" still holds A/78/409.
+            pos = match.start("rest") + 1
+            continue
+        spans.append((match.start(), match.end(), symbol))
+        pos = match.end()
+
+
+def find_symbols(text: str) -> list[str]:
+    """UN document symbols in ``text``, in order of first appearance, without duplicates."""
+    seen: dict[str, None] = {}
+    for _, _, symbol in _symbol_spans(_normalize(text)):
+        seen.setdefault(symbol, None)
+    return list(seen)
+
+
+# ---- normalisation ------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    # NFKC turns full-width digits, letters and parentheses ("第21段（c）") into ASCII; it keeps
+    # the string's length for these characters, but we only ever use positions after it anyway.
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+
+
+_ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+
+def _zh_int(word: str) -> int | None:
+    """Arabic or Chinese numerals up to 99 ("21", "二十一", "十二") as an int."""
+    if word.isdigit():
+        return int(word)
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        t = _ZH_DIGITS.get(tens, None) if tens else 1
+        o = _ZH_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _ZH_DIGITS.get(word) if len(word) == 1 else None
+
+
+def _annex_part(token: str) -> str | None:
+    """"III", "iii", "3", "三" -> "annex III"; None when out of range (I..XII)."""
+    token = token.strip()
+    if token.upper() in ROMAN:
+        return f"annex {token.upper()}"
+    if token in ZH_NUMERALS:
+        return f"annex {ROMAN[ZH_NUMERALS.index(token)]}"
+    if token.isdigit() and 1 <= int(token) <= len(ROMAN):
+        return f"annex {ROMAN[int(token) - 1]}"
+    return None
+
+
+# ---- mention patterns ---------------------------------------------------------------------
+
+# An item marker: a letter, a small roman numeral or a one/two-digit number in parentheses.
+# Four-digit years "(2015)" and upper-case words "(CCW)" are never items.
+_ITEM = r"\(\s*(?P<{name}>[a-z]|[A-Z](?=\s*\))|[ivx]{{2,4}}|\d{{1,2}})\s*\)"
+_NUM = r"\d{1,3}"
+_ZH_NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+# Separators inside a list or range of paragraph numbers.
+_RANGE_SEP = r"\s*(?:-|~|to|through|至|到)\s*"
+_LIST_SEP = r"\s*(?:,|，|、|and|&|和|及|与|or|或)\s*"
+
+_EN_PARA_WORD = (
+    r"(?:\b(?P<kind>operative|preambular|pre-ambular)\s+)?"
+    r"(?:\b(?:sub-?)?para(?:graph)?s?\b\.?|§§?|¶)"
+)
+_EN_PARA_RE = re.compile(
+    r"(?i:" + _EN_PARA_WORD + r")\s*(?P<list>"
+    + _NUM + r"(?:\s*" + _ITEM.format(name="i0") + r")?"
+    r"(?:(?:" + _RANGE_SEP + r"|" + _LIST_SEP + r")" + _NUM
+    + r"(?![\d/.])(?:\s*" + _ITEM.format(name="i1") + r")?)*)"
+    r"(?![\d/])"
+)
+# UN shorthand for operative/preambular paragraphs ("OP2", "PP 3"); upper case only.
+_OP_PP_RE = re.compile(r"\b(?P<kind>OP|PP)\s?(?P<list>\d{1,3})\b")
+_ZH_PARA_RE = re.compile(
+    r"(?P<kind>执行部分|序言部分|序言)?\s*(?:第\s*(?P<list>" + _ZH_NUM
+    + r"(?:\s*(?:-|~|至|到|,|，|、|和|及|与)\s*(?:第\s*)?" + _ZH_NUM + r")*)\s*"
+    r"(?:" + _ITEM.format(name="zi0") + r"\s*)?段落?"
+    r"|段落\s*(?P<list2>\d{1,3}))"
+    r"(?:\s*(?:第\s*)?" + _ITEM.format(name="zi1") + r"\s*(?:分段|项|小段)?)?"
+)
+_FOOTNOTE_RE = re.compile(r"(?:(?i:\bfoot-?notes?\b|\bfn\b\.?)|脚注)\s*(?P<n>\d{1,3})(?!\d)")
+_EN_ANNEX_RE = re.compile(
+    r"(?i:\bannex(?:es)?)\s+(?P<n>(?i:[IVX]{1,4})|\d{1,2})(?![A-Za-z0-9])"
+)
+_ZH_ANNEX_RE = re.compile(r"附件\s*(?P<n>十[一二]|[一二三四五六七八九十]|\d{1,2}|[IVX]{1,4}(?![A-Za-z]))")
+_PART_WORD_RE = re.compile(
+    r"(?P<preamble>(?i:\bpreamble\b)|序言部分)"
+    r"|(?P<letter>(?i:\bcovering\s+letter\b|\bcover\s+letter\b)|转递函|转递信)"
+    r"|(?P<body>(?i:\boperative\s+part\b)|执行部分|正文)"
+)
+# An item named without a paragraph: "guiding principle (b)", "subparagraph (c)", "指导原则(b)",
+# and an item that directly follows an annex ("annex III (b)", "annex III, principle (b)").
+_ITEM_RE = re.compile(
+    r"(?:(?i:\b(?:guiding\s+)?principles?|\bsub-?paragraphs?|(?<!agenda\s)\bitems?)"
+    r"|指导原则|原则|分段|项)\s*"
+    + _ITEM.format(name="it")
+    + r"|" + _ITEM.format(name="zit") + r"\s*(?:分段|项|小段)"
+)
+_ANNEX_ITEM_RE = re.compile(r"\s*[,，]?\s*" + _ITEM.format(name="ai"))
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    kind: str  # "symbol", "part", "para", "item"
+    symbol: str | None = None
+    part: str | None = None
+    numbers: tuple[str, ...] = ()
+    item: str | None = None
+
+
+def _item(value: str | None) -> str | None:
+    return value.lower() if value else None
+
+
+def _expand_numbers(spec: str, zh: bool) -> list[int]:
+    """"21-22" -> [21, 22]; "21, 23 and 25" -> [21, 23, 25]; ranges over 20 are cut short."""
+    numbers: list[int] = []
+    spec = re.sub(r"\([^)]*\)", " ", spec)  # item markers are read separately
+    pieces = re.split(_LIST_SEP, spec)
+    for piece in pieces:
+        bounds = [b for b in re.split(_RANGE_SEP, piece.replace("第", "")) if b.strip()]
+        values = [_zh_int(b.strip()) if zh else int(b) for b in bounds if b.strip()]
+        values = [v for v in values if v is not None]
+        if len(values) == 2 and values[0] < values[1]:
+            numbers.extend(range(values[0], min(values[1], values[0] + 20) + 1))
+        else:
+            numbers.extend(values)
+    return numbers
+
+
+def _para_mention(m: re.Match, spec: str, kind: str | None, items: list[str | None], zh: bool):
+    part = {"operative": BODY, "执行部分": BODY, "OP": BODY}.get(kind or "")
+    if kind and (kind.lower().startswith("pre") or kind in ("序言部分", "序言", "PP")):
+        part = PREAMBLE
+    values = _expand_numbers(spec, zh)
+    item = next((i for i in items if i), None)
+    numbers = [str(v) for v in values]
+    # An item marker belongs to the paragraph it follows; with one paragraph that is the only one.
+    if item and len(numbers) == 1:
+        numbers = [f"{numbers[0]}({_item(item)})"]
+    return _Mention(m.start(), m.end(), "para", part=part, numbers=tuple(numbers))
+
+
+def _mentions(text: str) -> list[_Mention]:
+    found: list[_Mention] = []
+    taken = [False] * (len(text) + 1)
+
+    def claim(mention: _Mention) -> None:
+        if any(taken[mention.start:mention.end]):
+            return
+        for i in range(mention.start, mention.end):
+            taken[i] = True
+        found.append(mention)
+
+    for start, end, symbol in _symbol_spans(text):
+        claim(_Mention(start, end, "symbol", symbol=symbol))
+    for m in _FOOTNOTE_RE.finditer(text):
+        claim(_Mention(m.start(), m.end(), "para", part=FOOTNOTES, numbers=(f"fn{int(m['n'])}",)))
+    for m in _EN_PARA_RE.finditer(text):
+        kind = (m["kind"] or "").lower() or None
+        claim(_para_mention(m, m["list"], kind, [m["i0"], m["i1"]], zh=False))
+    for m in _OP_PP_RE.finditer(text):
+        claim(_para_mention(m, m["list"], m["kind"], [], zh=False))
+    for m in _ZH_PARA_RE.finditer(text):
+        spec = m["list"] or m["list2"]
+        claim(_para_mention(m, spec, m["kind"], [m["zi0"], m["zi1"]], zh=True))
+    for regex in (_EN_ANNEX_RE, _ZH_ANNEX_RE):
+        for m in regex.finditer(text):
+            part = _annex_part(m["n"])
+            if part is None:
+                continue
+            claim(_Mention(m.start(), m.end(), "part", part=part))
+            tail = _ANNEX_ITEM_RE.match(text, m.end())
+            if tail:
+                claim(_Mention(tail.start(), tail.end(), "item", item=_item(tail["ai"])))
+    for m in _PART_WORD_RE.finditer(text):
+        part = PREAMBLE if m["preamble"] else COVERING_LETTER if m["letter"] else BODY
+        claim(_Mention(m.start(), m.end(), "part", part=part))
+    for m in _ITEM_RE.finditer(text):
+        claim(_Mention(m.start(), m.end(), "item", item=_item(m["it"] or m["zit"])))
+    return sorted(found, key=lambda x: x.start)
+
+
+# ---- assembling locators ------------------------------------------------------------------
+
+# What may stand between a part and the paragraph it qualifies ("annex III, principle (b)",
+# "附件一第 2 段"): connectors only, so a part in one sentence does not leak into the next.
+_PART_GAP_RE = re.compile(r"^[\s,，、:：]*(?:of|in|the|,|\s|的|中)*$", re.IGNORECASE)
+# "paragraph 22 of CCW/GGE.1/2023/2": a symbol written after the locator it qualifies.
+_SYMBOL_AFTER_RE = re.compile(
+    r"^\s*[,，]?\s*(?:of|in|from)\s+(?:the\s+)?(?:document\s+|report\s+|resolution\s+)?$",
+    re.IGNORECASE,
+)
+# "paragraph 22, subparagraph (c)": an item right after a paragraph refines that paragraph.
+_ITEM_GAP_RE = re.compile(r"^[\s,，]*(?:of\s+)?$")
+
+
+def _counted(part: str | None, number: str) -> str:
+    # Preambular paragraphs and letters are unnumbered: the parser stores them as counted "#n".
+    if part in (PREAMBLE, COVERING_LETTER) and number[:1].isdigit():
+        return "#" + number
+    return number
+
+
+def parse_locators(text: str) -> list[Locator]:
+    """Every locator mentioned in ``text``, in order, without duplicates; [] when none.
+
+    A symbol applies to the locators after it until the next symbol, and to locators just before
+    it when joined by "of"/"in" ("para 22 of CCW/…"). A part ("annex III", "附件一") qualifies the
+    paragraph or item right next to it. A symbol or part with nothing more specific becomes a
+    locator of its own: "CCW/GGE.1/2023/2" -> ``Locator("CCW/GGE.1/2023/2", None, None, None)``.
+    """
+    if not text:
+        return []
+    text = _normalize(text)
+    out: list[Locator] = []
+    symbol: str | None = None
+    symbol_used = True  # False while the current symbol has produced no locator yet
+    part: _Mention | None = None
+    part_used = True
+    prev: _Mention | None = None
+    made: list[int] = []  # indexes in ``out`` that ``prev`` produced
+
+    def rewrite(indexes: list[int], symbol: str | None = None, part: str | None = None) -> None:
+        for i in indexes:
+            loc = out[i]
+            if symbol is not None:
+                loc = Locator(symbol, loc.part, loc.number, loc.item)
+            if part is not None and loc.part is None:
+                number = _counted(part, loc.number) if loc.number else None
+                loc = Locator(loc.symbol, part, number, loc.item)
+            out[i] = loc
+
+    for m in _mentions(text):
+        gap = text[prev.end:m.start] if prev else ""
+        after_of = prev is not None and prev.kind in ("para", "item", "part")
+        after_of = after_of and _SYMBOL_AFTER_RE.match(gap) is not None
+        if m.kind == "symbol":
+            if after_of:
+                # "paragraph 22 of CCW/…", "annex III of CCW/…": the symbol qualifies what precedes.
+                if prev.kind == "part" and not part_used:
+                    out.append(Locator(m.symbol, part.part, None, None))
+                    part_used = True
+                rewrite(made, symbol=m.symbol)
+                symbol_used = True
+            else:
+                if part is not None and not part_used:
+                    out.append(Locator(symbol, part.part, None, None))
+                if not symbol_used:
+                    out.append(Locator(symbol, None, None, None))
+                symbol_used = False
+            symbol, part, part_used, made = m.symbol, None, True, []
+        elif m.kind == "part":
+            if after_of and prev.kind in ("para", "item") and made:
+                # "paragraph 3 of annex I": the part qualifies the paragraph before it.
+                rewrite(made, part=m.part)
+                part_used = True
+            else:
+                if part is not None and not part_used:
+                    out.append(Locator(symbol, part.part, None, None))
+                part_used = False
+            part, symbol_used, made = m, True, []
+        else:
+            near = part is not None and _PART_GAP_RE.match(text[part.end:m.start]) is not None
+            use_part = m.part or (part.part if near else None)
+            refines = (
+                m.kind == "item"
+                and prev is not None
+                and prev.kind == "para"
+                and len(made) == 1
+                and out[made[0]].number is not None
+                and "(" not in out[made[0]].number
+                and _ITEM_GAP_RE.match(gap) is not None
+            )
+            if refines:
+                # "paragraph 22, subparagraph (c)" is paragraph 22(c).
+                last = out[made[0]]
+                out[made[0]] = Locator(last.symbol, last.part, f"{last.number}({m.item})", None)
+            elif m.kind == "item":
+                made = [len(out)]
+                out.append(Locator(symbol, use_part, None, m.item))
+            else:
+                made = list(range(len(out), len(out) + len(m.numbers)))
+                out.extend(
+                    Locator(symbol, use_part, _counted(use_part, n), None) for n in m.numbers
+                )
+            if near:
+                part_used = True
+            symbol_used = True
+        prev = m
+    if part is not None and not part_used:
+        out.append(Locator(symbol, part.part, None, None))
+    if not symbol_used:
+        out.append(Locator(symbol, None, None, None))
+    return list(dict.fromkeys(out))

@@ -1,0 +1,214 @@
+"""Low-level text clean-up for UN documents: page furniture, footnotes, line joining.
+
+Raw input is what users have: `pdftotext -layout` output for English (running headers, page
+numbers, job lines, barcodes, footnotes under a rule) and PDF-extracted Chinese (hard wraps
+mid-phrase, a blank line after every line, a bookmark outline at the end).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# A UN document symbol: starts with a letter, at least one slash ("A/RES/78/241", "CD/2090").
+SYMBOL_RE = re.compile(r"\b[A-Z][A-Z0-9.\-]*(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+")
+
+_JOB_LINE = re.compile(r"^\s*\d{2}-\d{5}\s*\([A-Z]\)(\s+\d{6})?\s*$")  # 23-26252 (E) 100124
+_BARCODE = re.compile(r"^\s*\*\d{6,}\*\s*$")  # *2326252*
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+_PAGE_OF = re.compile(r"^\s*\d{1,3}/\d{1,3}(\s{2,}\d{2}-\d{5})?\s*$")  # 2/2   23-26252
+_JOB_PAGE = re.compile(r"^\s*\d{2}-\d{5}\s{2,}\d{1,3}/\d{1,3}\s*$")  # 23-26252   3/5
+_FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
+_FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})(?:\s+(\S.*))?$")
+_PLENARY = re.compile(r"^\s*\d+(st|nd|rd|th)\s+(\(resumed\)\s+)?plenary meeting\s*$", re.I)
+
+SENTENCE_END = tuple("。.；;：:！!？?”\"’)）")
+FINAL_STOP = tuple("。.！!？?")
+
+
+@dataclass
+class Line:
+    text: str  # without leading/trailing whitespace
+    indent: int  # leading whitespace width (columns)
+
+    @property
+    def width(self) -> int:
+        return self.indent + visual_width(self.text)
+
+
+@dataclass
+class CleanText:
+    lines: list[Line | None]  # None marks a blank line
+    footnotes: dict[int, str] = field(default_factory=dict)
+
+
+def visual_width(text: str) -> int:
+    """Display columns: CJK and full-width characters count twice (they do on the page)."""
+    width = 0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’·—…":
+            width += 2
+        else:
+            width += 1
+    return width
+
+
+def is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def detect_lang(text: str) -> str:
+    """'zh' when CJK characters make up a noticeable share of the letters, else 'en'."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "en"
+    cjk = sum(1 for c in letters if is_cjk(c))
+    return "zh" if cjk / len(letters) > 0.2 else "en"
+
+
+def _indent_of(raw: str) -> int:
+    expanded = raw.expandtabs(8)
+    return len(expanded) - len(expanded.lstrip(" \u3000"))
+
+
+def strip_outline(raw_lines: list[str]) -> list[str]:
+    """Drop a PDF bookmark outline at the end: trailing tab-indented lines."""
+    end = len(raw_lines)
+    while end > 0 and (not raw_lines[end - 1].strip() or raw_lines[end - 1].startswith("\t")):
+        end -= 1
+    tail = raw_lines[end:]
+    if sum(1 for line in tail if line.startswith("\t")) >= 2:
+        return raw_lines[:end]
+    return raw_lines
+
+
+def is_furniture(stripped: str, raw: str, symbol: str | None, next_raw: str = "") -> bool:
+    """Page furniture that never belongs to a paragraph.
+
+    ``next_raw`` is the following line: a running header is followed by a blank line, which
+    tells "A/RES/78/241   Lethal autonomous weapons systems" (header) from a table row that
+    lists the document's own symbol and continues on the next line.
+    """
+    if not stripped:
+        return False
+    if _JOB_LINE.match(raw) or _BARCODE.match(raw) or _PAGE_OF.match(raw) or _JOB_PAGE.match(raw):
+        return True
+    if _PAGE_NUMBER.match(raw):
+        return True
+    bare = raw.strip()
+    if symbol and bare == symbol:
+        return True  # running header: the symbol alone
+    header_ends = not next_raw.strip()
+    if symbol and header_ends and (bare.startswith(symbol + "  ") or bare.endswith("  " + symbol)):
+        return True  # running header with the running title beside the symbol
+    return False
+
+
+def clean_layout(text: str, symbol: str | None) -> CleanText:
+    """Remove page furniture and pull footnotes out of `pdftotext -layout` style text."""
+    raw_lines = strip_outline(text.splitlines())
+    out: list[Line | None] = []
+    footnotes: dict[int, str] = {}
+    in_notes = False
+    current_note: int | None = None
+    closed = False  # past the closing formula: only footnotes remain
+    for position, raw in enumerate(raw_lines):
+        stripped = " ".join(raw.split())
+        next_raw = raw_lines[position + 1] if position + 1 < len(raw_lines) else ""
+        if _FOOTNOTE_RULE.match(raw):
+            in_notes, current_note = True, None
+            continue
+        if in_notes:
+            start = _FOOTNOTE_START.match(raw)
+            expected = (current_note or 0) + 1
+            if start and (current_note is None or int(start.group(1)) == expected):
+                current_note = int(start.group(1))
+                footnotes[current_note] = (start.group(2) or "").strip()
+                continue
+            if is_furniture(stripped, raw, symbol, next_raw):
+                in_notes = False  # the page ends; body text resumes on the next page
+                continue
+            if stripped and current_note is not None:
+                footnotes[current_note] = join_en(footnotes[current_note], stripped)
+            continue
+        if _PLENARY.match(raw):
+            closed = True  # the closing "50th plenary meeting / date" formula of a resolution
+        if closed or is_furniture(stripped, raw, symbol, next_raw):
+            continue
+        out.append(Line(stripped, _indent_of(raw)) if stripped else None)
+    if footnotes:
+        out = [strip_footnote_markers(line, footnotes) for line in out]
+    return CleanText(out, footnotes)
+
+
+def strip_footnote_markers(line: Line | None, footnotes: dict[int, str]) -> Line | None:
+    """Remove footnote reference numbers left inline ("Effects, 1 and in this regard")."""
+    if line is None:
+        return None
+    numbers = "|".join(str(n) for n in sorted(footnotes, reverse=True))
+    pattern = re.compile(rf"(?<=[,;.:”’)])\s+(?:{numbers})(?=\s+[a-z(]|\s*$)")
+    return Line(pattern.sub("", line.text), line.indent)
+
+
+def clean_plain(text: str) -> CleanText:
+    """Lines of text with no layout furniture (Chinese PDF extraction, plain .txt/.md)."""
+    raw_lines = strip_outline(text.splitlines())
+    out = [Line(" ".join(r.split()), _indent_of(r)) if r.strip() else None for r in raw_lines]
+    return CleanText(out, {})
+
+
+# ---- joining hard-wrapped lines -----------------------------------------------------------
+
+_SYMBOL_BREAK = re.compile(r"(?<=[A-Z0-9.]/)\s+(?=[A-Z0-9])")
+
+
+def join_en(left: str, right: str) -> str:
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[:1].isalpha():
+        return left + right  # a hyphenated compound broken at the hyphen: keep the hyphen
+    if left.endswith("/") and right[:1].isalnum():
+        return left + right  # a document symbol broken after a slash
+    return left + " " + right
+
+
+def join_zh(left: str, right: str) -> str:
+    """Join a Chinese hard wrap: no space between CJK, one between CJK and Latin/digits."""
+    if not left:
+        return right
+    if not right:
+        return left
+    a, b = left[-1], right[0]
+    if a == "/" or b in "/":
+        return left + right
+    if (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum()):
+        return left + " " + right
+    if (a.isascii() and a.isalnum() and is_cjk(b) and b.isalpha()) or (
+        is_cjk(a) and a.isalpha() and b.isascii() and b.isalnum()
+    ):
+        return left + " " + right
+    return left + right
+
+
+def join_lines(lines: list[str], lang: str) -> str:
+    joiner = join_zh if lang == "zh" else join_en
+    text = ""
+    for line in lines:
+        text = joiner(text, line)
+    return normalize_text(text)
+
+
+def normalize_text(text: str) -> str:
+    text = _SYMBOL_BREAK.sub("", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(SENTENCE_END)
+
+
+def ends_final(text: str) -> bool:
+    return text.rstrip().rstrip("”\"’)）").endswith(FINAL_STOP)
