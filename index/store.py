@@ -1,0 +1,333 @@
+"""The Chroma paragraph store: embedded (PersistentClient) or a Chroma server (HttpClient).
+
+Collections are versioned: a pointer in a small meta collection names the live one. A rebuild
+fills a fresh collection and then moves the pointer, so a reader never sees a half-built index
+(and a reader's handle is never broken by a delete-and-recreate). Incremental indexing embeds
+only paragraphs whose id is new or whose text changed, and drops paragraphs and documents that
+are gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigError, StoreError
+from .models import Paragraph, ParsedDocument
+
+META_COLLECTION = "un_assistant_meta"
+COLLECTION_PREFIX = "paragraphs_"
+EMBED_BATCH = 16
+READ_BATCH = 2000
+
+
+def retrieval_text(paragraph: Paragraph, parent_lead: str = "") -> str:
+    """What gets embedded and keyword-indexed: the text with its section and lead-in.
+
+    An item such as "(c) Provide appropriate training…" means little alone; its lead-in
+    ("States should, inter alia:") and the chapter heading carry the context a question uses.
+    """
+    pieces = [" > ".join(paragraph.section), parent_lead, paragraph.text]
+    return "\n".join(piece for piece in pieces if piece)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class SyncReport:
+    embedded: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    documents: list[str] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _ChromaEmbeddingFunction:
+    """Chroma must never pick its default (downloading) embedding function: we always pass
+    vectors ourselves, and this object only satisfies the collection API."""
+
+    def __init__(self, embedder: Embeddings | None = None):
+        self._embedder = embedder
+
+    def __call__(self, input):  # noqa: A002 - Chroma's protocol names it "input"
+        if self._embedder is None:
+            raise StoreError("no embedder configured for this store")
+        return self._embedder.embed_documents(list(input))
+
+    @staticmethod
+    def name() -> str:
+        return "un-assistant"
+
+    def get_config(self) -> dict:
+        return {}
+
+    @staticmethod
+    def build_from_config(config):
+        return _ChromaEmbeddingFunction()
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+def _chroma_settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_client(path: str | Path | None = None, host: str | None = None, port: int | None = None,
+                create: bool = False):
+    """An embedded client for ``path`` or an HTTP client for ``host:port``."""
+    import chromadb
+
+    if host:
+        if not port or port <= 0:
+            raise ConfigError(f"port must be > 0, got {port}")
+        try:
+            client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
+            client.heartbeat()
+        except Exception as exc:  # the client raises a zoo of transport errors
+            raise StoreError(f"cannot reach the Chroma server at {host}:{port} ({exc})") from exc
+        return client
+    if path is None:
+        raise ConfigError("give a store directory or a Chroma server host")
+    path = Path(path)
+    if not create:
+        if not path.exists():
+            raise StoreError(
+                f"no index at {path}: build one with `assistant index --store {path}`"
+            )
+        if not (path / "chroma.sqlite3").exists():
+            raise StoreError(
+                f"{path} is not a Chroma store: build one with `assistant index --store {path}`"
+            )
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+
+
+class ParagraphStore:
+    """Paragraph records in a Chroma collection, with the pointer to the live collection."""
+
+    def __init__(self, client, embedder: Embeddings):
+        self.client = client
+        self.embedder = embedder
+        self._ef = _ChromaEmbeddingFunction(embedder)
+        self._collection = None
+        self._collection_name: str | None = None
+
+    @property
+    def embedder_name(self) -> str:
+        return getattr(self.embedder, "name", type(self.embedder).__name__)
+
+    # ---- the pointer ----------------------------------------------------------------------
+    def _meta(self):
+        return self.client.get_or_create_collection(META_COLLECTION, embedding_function=self._ef)
+
+    def _pointer(self) -> dict:
+        meta = self._meta().metadata or {}
+        return {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
+
+    def _set_pointer(self, name: str) -> None:
+        self._meta().modify(metadata={"collection": name, "embedder": self.embedder_name})
+
+    def collection(self, required: bool = True):
+        """The live collection (re-resolved each call: a rebuild elsewhere may have moved it)."""
+        pointer = self._pointer()
+        name = pointer.get("collection")
+        if not name:
+            if required:
+                raise StoreError("the store holds no index yet: run `assistant index`")
+            return None
+        built_with = pointer.get("embedder")
+        if built_with and built_with != self.embedder_name:
+            raise StoreError(
+                f"the index was built with embedder '{built_with}', not '{self.embedder_name}':"
+                " choose that embedder or rebuild with `assistant index --rebuild`"
+            )
+        if name != self._collection_name:
+            self._collection = self.client.get_collection(name, embedding_function=self._ef)
+            self._collection_name = name
+        return self._collection
+
+    def _new_collection(self):
+        name = f"{COLLECTION_PREFIX}{time.strftime('%Y%m%d%H%M%S')}_{time.time_ns() % 10**6:06d}"
+        return self.client.create_collection(
+            name, embedding_function=self._ef, metadata={"hnsw:space": "cosine"}
+        )
+
+    # ---- reading --------------------------------------------------------------------------
+    def count(self) -> int:
+        collection = self.collection(required=False)
+        return collection.count() if collection is not None else 0
+
+    def _read(self, **query) -> list[Paragraph]:
+        collection = self.collection()
+        out: list[Paragraph] = []
+        offset = 0
+        while True:
+            got = collection.get(include=["documents", "metadatas"], limit=READ_BATCH,
+                                 offset=offset, **query)
+            out.extend(Paragraph.from_metadata(t, m) for t, m in zip(got["documents"],
+                                                                     got["metadatas"]))
+            if len(got["ids"]) < READ_BATCH:
+                return out
+            offset += READ_BATCH
+
+    def all_paragraphs(self) -> list[Paragraph]:
+        return self._read()
+
+    def get(self, ids: list[str]) -> list[Paragraph]:
+        if not ids:
+            return []
+        return self._read(ids=list(ids))
+
+    def where(self, **equals) -> list[Paragraph]:
+        """Paragraphs whose metadata equals every given value (e.g. key=…, symbol=…)."""
+        clauses = [{k: v} for k, v in equals.items()]
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return self._read(where=where)
+
+    def similar(self, vector: list[float], k: int) -> list[tuple[Paragraph, float]]:
+        """Nearest paragraphs by cosine similarity (1 - distance)."""
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        collection = self.collection()
+        total = collection.count()
+        if total == 0:
+            return []
+        got = collection.query(query_embeddings=[vector], n_results=min(k, total),
+                               include=["documents", "metadatas", "distances"])
+        return [
+            (Paragraph.from_metadata(t, m), 1.0 - d)
+            for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def context_texts(self) -> dict[str, str]:
+        """id -> retrieval text, for the keyword index."""
+        collection = self.collection()
+        out: dict[str, str] = {}
+        offset = 0
+        while True:
+            got = collection.get(include=["metadatas", "documents"], limit=READ_BATCH,
+                                 offset=offset)
+            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                out[pid] = meta.get("context") or text
+            if len(got["ids"]) < READ_BATCH:
+                return out
+            offset += READ_BATCH
+
+    # ---- writing --------------------------------------------------------------------------
+    def sync(self, documents: list[ParsedDocument], scope: list[Path] | None = None,
+             progress: bool = True) -> SyncReport:
+        """Bring the live collection in line with ``documents``.
+
+        New or changed paragraphs are embedded; paragraphs gone from a document are deleted;
+        documents indexed from a file under ``scope`` that no longer exists are removed.
+        """
+        started = time.perf_counter()
+        collection = self.collection(required=False)
+        if collection is None:
+            collection = self._new_collection()
+            self._set_pointer(collection.name)
+            self._collection, self._collection_name = collection, collection.name
+        existing = collection.get(include=["metadatas"])
+        known = {pid: meta for pid, meta in zip(existing["ids"], existing["metadatas"])}
+        report = SyncReport()
+
+        rows = _rows(documents)
+        wanted = {row[0].id for row in rows}
+        todo = [row for row in rows if known.get(row[0].id, {}).get("embed_hash") != row[2]]
+        report.unchanged = len(rows) - len(todo)
+        self._embed_into(collection, todo, progress)
+        report.embedded = len(todo)
+
+        doc_ids = {d.document.doc_id for d in documents}
+        stale = [pid for pid, meta in known.items()
+                 if meta.get("doc_id") in doc_ids and pid not in wanted]
+        gone_docs = {meta["doc_id"] for meta in known.values()
+                     if meta.get("doc_id") not in doc_ids and _vanished(meta.get("source"), scope)}
+        stale += [pid for pid, meta in known.items() if meta.get("doc_id") in gone_docs]
+        if stale:
+            collection.delete(ids=stale)
+        report.removed = len(stale)
+        report.removed_documents = sorted(gone_docs)
+        report.documents = sorted(doc_ids)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def rebuild(self, documents: list[ParsedDocument], progress: bool = True) -> SyncReport:
+        """Index everything into a fresh collection, then switch the pointer to it."""
+        started = time.perf_counter()
+        old = self._pointer().get("collection")
+        collection = self._new_collection()
+        rows = _rows(documents)
+        self._embed_into(collection, rows, progress)
+        self._set_pointer(collection.name)
+        self._collection, self._collection_name = collection, collection.name
+        self._drop_old_generations(keep={collection.name, old})
+        return SyncReport(embedded=len(rows), documents=sorted(d.document.doc_id for d in documents),
+                          seconds=time.perf_counter() - started)
+
+    def remove_document(self, doc_id: str) -> int:
+        collection = self.collection()
+        ids = collection.get(where={"doc_id": doc_id})["ids"]
+        if ids:
+            collection.delete(ids=ids)
+        return len(ids)
+
+    def _drop_old_generations(self, keep: set) -> None:
+        # Keep the previous generation: a reader that resolved the pointer just before the
+        # switch can finish its query. Older ones go.
+        for listed in self.client.list_collections():
+            name = getattr(listed, "name", listed)
+            if name.startswith(COLLECTION_PREFIX) and name not in keep:
+                self.client.delete_collection(name)
+
+    def _embed_into(self, collection, rows, progress: bool) -> None:
+        if not rows:
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(rows), desc="embedding", unit="para", disable=not progress,
+                   file=sys.stderr)
+        for start in range(0, len(rows), EMBED_BATCH):
+            batch = rows[start : start + EMBED_BATCH]
+            vectors = self.embedder.embed_documents([row[1] for row in batch])
+            collection.upsert(
+                ids=[row[0].id for row in batch],
+                embeddings=vectors,
+                documents=[row[0].text for row in batch],
+                metadatas=[{**row[0].to_metadata(), "context": row[1], "embed_hash": row[2],
+                            "source": row[3]} for row in batch],
+            )
+            bar.update(len(batch))
+        bar.close()
+
+
+def _rows(documents: list[ParsedDocument]) -> list[tuple[Paragraph, str, str, str]]:
+    """(paragraph, retrieval text, its hash, source file) for every paragraph."""
+    rows = []
+    for parsed in documents:
+        leads = {p.id: p.text.split("\n", 1)[0] for p in parsed.paragraphs if p.kind != "item"}
+        for paragraph in parsed.paragraphs:
+            lead = leads.get(paragraph.parent_id or "", "")
+            text = retrieval_text(paragraph, lead)
+            rows.append((paragraph, text, _hash(text), parsed.document.source))
+    return rows
+
+
+def _vanished(source: str | None, scope: list[Path] | None) -> bool:
+    """A document's file is gone from a folder or file list being (re)indexed."""
+    if not source or not scope:
+        return False
+    path = Path(source).resolve()
+    in_scope = any(path == s or s in path.parents for s in (p.resolve() for p in scope))
+    return in_scope and not path.exists()
