@@ -22,6 +22,7 @@ from .textclean import detect_lang
 RRF_K = 60
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
 MAX_QUERY_CHARS = 2000
+SHORT_TEXT = 20  # characters
 
 
 def part_rank(part: str) -> int:
@@ -59,6 +60,7 @@ class Retriever:
         self.keywords = KeywordIndex()
         contexts = store.context_texts()
         self.keywords.add(list(contexts), list(contexts.values()))
+        self.langs = sorted({p.lang for p in self.paragraphs.values()})
         self._by_key: dict[str, list[Paragraph]] = defaultdict(list)
         for p in self.paragraphs.values():
             self._by_key[p.key].append(p)
@@ -84,10 +86,16 @@ class Retriever:
                 for rank, pid in enumerate(ranked):
                     scores[pid] += 1.0 / (RRF_K + rank + 1)
                     sources[pid].add(name)
-        for rank, p in enumerate(exact):
-            scores[p.id] = LOCATOR_SCORE + 1.0 / (rank + 1)
+        for p in exact:
+            # Every exactly named paragraph ranks above the rest; among several (para. 2 of
+            # each document), the question's language and its fused relevance decide.
+            same_lang = 0.5 if p.lang == lang else 0.0
+            scores[p.id] = LOCATOR_SCORE + same_lang + scores.get(p.id, 0.0)
             sources[p.id].add("locator")
 
+        for pid in scores:
+            if "locator" not in sources[pid] and pid in self.paragraphs:
+                scores[pid] *= brevity_prior(self.paragraphs[pid])
         ranked_ids = sorted(scores, key=lambda pid: -scores[pid])[:k]
         return [Hit(self.paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
                 for pid in ranked_ids if pid in self.paragraphs]
@@ -151,11 +159,25 @@ class Retriever:
 
     # ---- signals --------------------------------------------------------------------------
     def _signals(self, text: str):
-        vector = self.store.embedder.embed_query(text)
-        dense = [p.id for p, _ in self.store.similar(vector, self.candidates)]
-        yield "dense", dense
         expanded = f"{text} {expand_query(text)}".strip()
+        vector = self.store.embedder.embed_query(text)
+        # One dense list per corpus language: cross-language similarities run systematically
+        # lower, so a single list would bury the English paragraph that answers a Chinese
+        # question (and vice versa) under same-language near misses.
+        for lang in self.langs:
+            hits = self.store.similar(vector, self.candidates, where={"lang": lang})
+            yield "dense", [p.id for p, _ in hits]
         yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
+
+
+def brevity_prior(paragraph: Paragraph) -> float:
+    """Down-weight very short records (salutations, signatures, "关于议程项目 5。").
+
+    They carry the document's title in their retrieval text and little else, so they match
+    every question about that document while answering none.
+    """
+    length = len(paragraph.text)
+    return min(1.0, (length + SHORT_TEXT) / (2 * SHORT_TEXT))
 
 
 def validate_query(query: str) -> str:
