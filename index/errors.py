@@ -23,3 +23,11 @@ class ConfigError(AssistantError):
 
 class EvalError(AssistantError):
     """A QA file is malformed (the message names the line)."""
+
+
+class NotFoundError(AssistantError):
+    """A cited document or paragraph is not in the index; ``nearest`` lists valid ones."""
+
+    def __init__(self, message: str, nearest: list | None = None):
+        super().__init__(message)
+        self.nearest = nearest or []

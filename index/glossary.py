@@ -497,3 +497,27 @@ def expand_query(text: str) -> str:
             if form.lower() not in lowered:
                 extra.setdefault(form, None)
     return " ".join(extra)
+
+
+# Informal names newcomers use for a term. A question is searched with the formal name in their
+# place, or "does international law apply to killer robots?" finds the NGO "Campaign to Stop
+# Killer Robots" instead of the conclusions on LAWS. Capitalised, the words are a proper name
+# and stay as they are.
+INFORMAL: dict[str, str] = {
+    "killer robots": "lethal autonomous weapons systems",
+    "killer robot": "lethal autonomous weapons system",
+    "autonomous killing machines": "lethal autonomous weapons systems",
+    "杀手机器人": "致命性自主武器系统",
+    "杀人机器人": "致命性自主武器系统",
+}
+
+
+def formalize(text: str) -> str:
+    """Replace informal names ("killer robots") with the term's formal name."""
+    for informal, formal in INFORMAL.items():
+        if informal.isascii():
+            pattern = re.compile(rf"\b{re.escape(informal)}\b")  # lower case only: not a name
+        else:
+            pattern = re.compile(re.escape(informal))
+        text = pattern.sub(formal, text)
+    return text

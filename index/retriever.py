@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 
 from .errors import ConfigError, QueryError
-from .glossary import expand_query
+from .glossary import expand_query, formalize
 from .keyword import KeywordIndex
 from .locator import Locator, parse_locators
 from .models import BODY, FOOTNOTES, PREAMBLE, COVERING_LETTER, ROMAN, Hit, Paragraph
@@ -159,6 +159,7 @@ class Retriever:
 
     # ---- signals --------------------------------------------------------------------------
     def _signals(self, text: str):
+        text = formalize(text)
         expanded = f"{text} {expand_query(text)}".strip()
         vector = self.store.embedder.embed_query(text)
         # One dense list per corpus language: cross-language similarities run systematically

