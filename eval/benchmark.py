@@ -1,0 +1,127 @@
+"""Benchmark: retrieval quality vs the naive baseline, query latency, indexing time, test time.
+
+    python eval/benchmark.py [--qa eval/qa.jsonl] [--out eval/out/benchmark] [--with-tests]
+
+Writes benchmark.json and benchmark.md under --out and prints the Markdown table. Timings are
+measured on this machine in this run; nothing here is asserted (timed assertions flake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.services import index_paths, open_store  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from eval.baseline import NaiveBaseline  # noqa: E402
+from eval.qaset import load_qa  # noqa: E402
+from eval.runner import latency_summary, run_retrieval_eval  # noqa: E402
+from index.retriever import Retriever  # noqa: E402
+
+LATENCY_ROUNDS = 3
+
+
+def measure_indexing(store_dir: Path) -> dict:
+    settings = Settings(store=store_dir)
+    started = time.perf_counter()
+    report, skipped, paragraphs = index_paths(settings, progress=False)
+    scratch = time.perf_counter() - started
+    started = time.perf_counter()
+    again, _, _ = index_paths(settings, progress=False)
+    unchanged = time.perf_counter() - started
+    return {"paragraphs": paragraphs, "documents": len(report.documents),
+            "from_scratch_s": round(scratch, 2), "no_change_s": round(unchanged, 2),
+            "embedded_on_rerun": again.embedded, "skipped": skipped}
+
+
+def measure_latency(retriever: Retriever, questions: list[str]) -> dict:
+    for question in questions[:5]:
+        retriever.search(question, 5)  # warm caches (jieba, Chroma)
+    timings = []
+    for _ in range(LATENCY_ROUNDS):
+        for question in questions:
+            started = time.perf_counter()
+            retriever.search(question, 5)
+            timings.append((time.perf_counter() - started) * 1000)
+    return latency_summary(timings)
+
+
+def measure_tests() -> dict:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "not integration"],
+                            cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    last = (result.stdout.strip().splitlines() or [""])[-1]
+    return {"offline_suite_s": round(seconds, 1), "result": last, "exit": result.returncode}
+
+
+def render(results: dict) -> str:
+    r, b = results["retrieval"], results["retrieval"].get("baseline", {})
+    o, bo = r["overall"], b.get("overall", {})
+    lines = [
+        "| measure | this system | naive baseline | ratio |",
+        "|---|---|---|---|",
+    ]
+    for key in ("hit@1", "hit@5", "mrr", "recall@5"):
+        ratio = o[key] / bo[key] if bo.get(key) else None
+        lines.append(f"| {key} (answerable, n={o['n']}) | {o[key]:.3f} | {bo.get(key, 0):.3f} | "
+                     f"{ratio:.2f}× |" if ratio else f"| {key} | {o[key]:.3f} | – | – |")
+    for lang in ("zh", "en"):
+        row = r["by_lang"][lang]
+        brow = b.get("by_lang", {}).get(lang, {})
+        lines.append(f"| hit@5 / MRR, {lang} questions (n={row['n']}) | {row['hit@5']:.3f} / "
+                     f"{row['mrr']:.3f} | {brow.get('hit@5', 0):.3f} / {brow.get('mrr', 0):.3f} | |")
+    lat, idx = results["latency_ms"], results["indexing"]
+    lines += [
+        f"| query latency, warm (n={lat['n']}) | p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms | | |",
+        f"| index default corpus from scratch ({idx['paragraphs']} records) | {idx['from_scratch_s']} s | | |",
+        f"| re-index, no change | {idx['no_change_s']} s ({idx['embedded_on_rerun']} embedded) | | |",
+    ]
+    if "tests" in results:
+        t = results["tests"]
+        lines.append(f"| offline test suite | {t['offline_suite_s']} s ({t['result']}) | | |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--qa", type=Path, default=ROOT / "eval" / "qa.jsonl")
+    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "benchmark")
+    parser.add_argument("--with-tests", action="store_true", help="also time the offline suite")
+    args = parser.parse_args()
+
+    items = load_qa(args.qa)
+    results: dict = {"machine": {"cores": __import__("os").cpu_count()}}
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = Path(tmp) / "store"
+        results["indexing"] = measure_indexing(store_dir)
+        retriever = Retriever(open_store(Settings(store=store_dir)))
+        baseline = NaiveBaseline.from_settings(Settings(store=store_dir))
+
+        def search(question, history, k):
+            return [h.to_record(i) for i, h in enumerate(retriever.search(question, k, history), 1)]
+
+        results["retrieval"] = run_retrieval_eval(items, search, args.out, k=10, progress=False,
+                                                  baseline_search=baseline.search, qa_path=args.qa)
+        results["latency_ms"] = measure_latency(retriever, [i.question for i in items])
+    if args.with_tests:
+        results["tests"] = measure_tests()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmark.json").write_text(json.dumps(results, indent=2, ensure_ascii=False),
+                                             encoding="utf-8")
+    table = render(results)
+    (args.out / "benchmark.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
