@@ -431,6 +431,60 @@ TERMS: tuple[Term, ...] = (
         "The application of armed force, governed by the UN Charter and IHL.",
         "动用武装力量，受《联合国宪章》和国际人道法约束。",
     ),
+    Term(
+        ("anthropomorphize", "anthropomorphized", "anthropomorphization", "anthropomorphism"),
+        ("拟人化",),
+        "Attributing human traits to machines; the Guiding Principles warn against it in policy.",
+        "把人的特征赋予机器；《指导原则》提醒在拟订政策时不应如此。",
+    ),
+    Term(
+        ("military necessity",),
+        ("军事必要", "军事必要性"),
+        "The IHL principle permitting measures needed to achieve a legitimate military aim.",
+        "国际人道法中允许为实现正当军事目的而采取必要措施的原则。",
+    ),
+    Term(
+        ("command and control", "chain of command"),
+        ("指挥和控制", "指挥链"),
+        "The authority and lines through which military forces are directed.",
+        "指挥军事力量的权力和层级关系。",
+    ),
+    Term(
+        ("peaceful uses",),
+        ("和平利用", "和平用途"),
+        "Civilian, non-military uses of a technology.",
+        "技术的民用、非军事用途。",
+    ),
+    Term(
+        ("means and methods of warfare", "methods of warfare", "means of warfare"),
+        ("作战手段和方法", "作战方法", "作战手段"),
+        "Weapons (means) and the way they are used (methods) in armed conflict.",
+        "武装冲突中的武器（手段）及其使用方式（方法）。",
+    ),
+    Term(
+        ("armed conflict", "armed conflicts"),
+        ("武装冲突",),
+        "Hostilities between States or organised armed groups, governed by IHL.",
+        "国家之间或有组织武装团体之间的敌对行动，受国际人道法管辖。",
+    ),
+    Term(
+        ("observer States", "observers", "observer"),
+        ("观察员国", "观察员"),
+        "States that take part in a meeting without being parties or members.",
+        "以非缔约方或非成员身份参加会议的国家。",
+    ),
+    Term(
+        ("provisional agenda",),
+        ("临时议程",),
+        "The agenda proposed for a session before the meeting adopts it.",
+        "会议通过之前为一届会议拟议的议程。",
+    ),
+    Term(
+        ("Pugwash Conferences", "Pugwash"),
+        ("帕格沃希会议", "帕格沃希"),
+        "Pugwash Conferences on Science and World Affairs, an NGO working on disarmament.",
+        "帕格沃希科学和世界事务会议，一个致力于裁军的非政府组织。",
+    ),
 )
 
 # All-capital forms that spell an ordinary word in lower case ("laws", "un", "ai") only match in
