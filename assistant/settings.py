@@ -21,6 +21,8 @@ class Settings:
     k: int = 5  # passages returned by search
 
     def __post_init__(self):
+        if not str(self.store).strip() or str(self.store) == ".":
+            raise ConfigError(f"store must be a directory path, got '{self.store}'")
         if self.k <= 0:
             raise ConfigError(f"k must be > 0, got {self.k}")
         if self.chroma_port <= 0:
@@ -42,6 +44,8 @@ class Settings:
             values[f.name] = _convert(f.name, raw, cls.__dataclass_fields__[f.name].default)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "store" in values:
+            if not str(values["store"]).strip():
+                raise ConfigError("store must be a directory path, got ''")
             values["store"] = Path(values["store"])
         return cls(**values)
 

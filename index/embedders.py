@@ -58,7 +58,11 @@ class SentenceTransformerEmbeddings(Embeddings):
             raise ConfigError(
                 f"cannot load sentence-transformers model '{model}': give a local model directory"
             ) from exc
-        self.name = f"sentence-transformers/{Path(model).name or model}"
+        # The full path (or hub name) and the prefixes identify the vectors: two models kept
+        # in folders both called "model" must not pass for each other.
+        where = str(Path(model).resolve()) if Path(model).exists() else model
+        prefixes = f"|q={query_prefix}|p={passage_prefix}" if query_prefix or passage_prefix else ""
+        self.name = f"sentence-transformers/{where}{prefixes}"
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -33,6 +33,7 @@ from .textclean import (
 
 TEXT_SUFFIXES = (".txt", ".md")
 MAX_HEADING_CHARS = 200
+MAX_NUMBER_GAP = 10
 
 
 def read_text(path: Path) -> str:
@@ -188,8 +189,7 @@ class _Builder:
 
     def _on_numbered(self, block: Block) -> None:
         number = int(block.number)
-        expected = 1 if self.last_number is None else self.last_number + 1
-        if number != expected:
+        if not self._next_number(number):
             # Not the next paragraph number: a quoted "5." or a list inside the text.
             self._on_text(Block("text", [f"{block.number}. {block.lines[0]}", *block.lines[1:]],
                                 block.indent, block.text_col, lead=block.lead))
@@ -198,6 +198,13 @@ class _Builder:
             self.part = BODY  # operative paragraphs follow the preamble
         self.last_number = number
         self._new_para(str(number), block.lines, block.lead)
+
+    def _next_number(self, number: int) -> bool:
+        """Paragraph numbers run in sequence; a small forward gap (a number lost in extraction,
+        an excerpt) is tolerated, so one missing paragraph does not un-number the rest."""
+        if self.last_number is None:
+            return number == 1
+        return self.last_number < number <= self.last_number + MAX_NUMBER_GAP
 
     def _on_item(self, block: Block) -> None:
         para = self.current

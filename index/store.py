@@ -82,6 +82,14 @@ class _ChromaEmbeddingFunction:
     def is_legacy(self) -> bool:
         return False
 
+    @staticmethod
+    def default_space() -> str:
+        return "cosine"
+
+    @staticmethod
+    def supported_spaces() -> list[str]:
+        return ["cosine", "l2", "ip"]
+
 
 def _chroma_settings():
     from chromadb.config import Settings
@@ -256,6 +264,14 @@ class ParagraphStore:
         report.unchanged = len(rows) - len(todo)
         self._embed_into(collection, todo, progress)
         report.embedded = len(todo)
+        # A file that moved keeps its vectors; only where it now lives is updated, so that
+        # re-indexing its old folder does not take it for deleted.
+        moved = [row for row in rows if row not in todo
+                 and known[row.paragraph.id].get("source") != row.source]
+        if moved:
+            collection.update(ids=[row.paragraph.id for row in moved],
+                              metadatas=[{**known[row.paragraph.id], "source": row.source}
+                                         for row in moved])
 
         doc_ids = {d.document.doc_id for d in documents}
         stale = [pid for pid, meta in known.items()
@@ -344,12 +360,13 @@ def _rows(documents: list[ParsedDocument]) -> list[_Row]:
     rows = []
     for parsed in documents:
         description = describe(parsed.document.symbol, parsed.document.kind)
+        # Absolute, so "is this file gone?" has one answer whatever the working directory.
+        source = str(Path(parsed.document.source).resolve())
         leads = {p.id: p.text.split("\n", 1)[0] for p in parsed.paragraphs if p.kind != "item"}
         for paragraph in parsed.paragraphs:
             lead = leads.get(paragraph.parent_id or "", "")
             rows.append(_Row(paragraph, retrieval_text(paragraph, lead),
-                             retrieval_text(paragraph, lead, description),
-                             parsed.document.source))
+                             retrieval_text(paragraph, lead, description), source))
     return rows
 
 

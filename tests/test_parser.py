@@ -298,3 +298,13 @@ def test_metadata_file_overrides_detection(tmp_path):
     parsed = parse_file(path, load_sidecar(path))
     assert parsed.document.symbol == "CD/2090"
     assert parsed.document.title == "Decision"
+
+
+def test_a_missing_paragraph_number_does_not_unnumber_the_rest():
+    text = (DEFAULT_CORPUS / "CCW_GGE.1_2023_2.en.txt").read_text(encoding="utf-8")
+    start = text.index("       17.    The Group acknowledged")
+    end = text.index("       18.    The Group recalled")
+    parsed = parse_text(text[:start] + text[end:], source="excerpt.txt")
+    numbers = [p.number for p in parsed.paragraphs if p.part == "body" and p.kind == "paragraph"]
+    assert numbers == [str(n) for n in range(1, 26) if n != 17]
+    assert any(p.locator == "21(a)" for p in parsed.paragraphs)

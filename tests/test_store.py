@@ -221,8 +221,6 @@ def test_file_that_became_unparsable_keeps_its_paragraphs(fake_store, fake_embed
     assert stored(fake_store) == before
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: sync keeps the old 'source' of unchanged "
-                   "paragraphs, so re-indexing the folder a file moved out of deletes it")
 def test_moved_file_survives_reindexing_its_old_folder(fake_store, tmp_path, data_dir):
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
@@ -239,8 +237,6 @@ def test_moved_file_survives_reindexing_its_old_folder(fake_store, tmp_path, dat
     assert fake_store.get([f"{SYMBOL}|en|body|21"]) != []
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: sources are stored as given (relative), so "
-                   "a deleted file is not removed when indexing from another directory")
 def test_deleted_file_is_removed_whatever_the_working_directory(fake_store, data_copy,
                                                                  monkeypatch):
     monkeypatch.chdir(data_copy.parent)
