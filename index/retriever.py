@@ -132,16 +132,21 @@ class Retriever:
             if loc.part and p.part != loc.part:
                 continue
             if loc.number is not None:
-                if p.locator != loc.number:
+                # "paragraph 3" of an unnumbered part means its third (counted) paragraph.
+                counted = p.number is None and p.locator.lstrip("#") == loc.number.lstrip("#")
+                if p.locator != loc.number and not counted:
                     continue
             elif loc.item is not None:
                 if p.item != loc.item:
                     continue
             out.append(p)
-        if loc.number is not None and loc.part is None and loc.symbol is None:
-            # "para. 22" with no document named: the numbered paragraphs of a body, not counted
-            # positions in letters.
-            out = [p for p in out if p.number is not None]
+        if loc.number is not None and not loc.number.startswith("#"):
+            official = [p for p in out if p.number is not None]
+            if official or (loc.part is None and loc.symbol is None):
+                # A printed number wins over a counted position ("para. 2" of a resolution is
+                # operative paragraph 2, not the second preambular one); with no document
+                # named, counted positions in letters are never what was meant.
+                out = official
         return sorted(out, key=document_order)
 
     def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
