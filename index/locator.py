@@ -373,3 +373,25 @@ def parse_locators(text: str) -> list[Locator]:
     if not symbol_used:
         out.append(Locator(symbol, None, None, None))
     return list(dict.fromkeys(out))
+
+
+# "resolution 78/241", "General Assembly resolution 78/241", "联大第 78/241 号决议": since its
+# thirty-first session the General Assembly numbers resolutions session/number, and
+# A/RES/<session>/<number> is their symbol. A resolution of another body ("Human Rights Council
+# resolution 51/22") is not the Assembly's and is left alone.
+_GA_RESOLUTION_EN = re.compile(r"\bresolutions?\s+(\d{2,3})/(\d{1,4})\b", re.I)
+_OTHER_BODY = re.compile(r"(Council|Committee|Conference|Commission)\b[^.;]{0,15}$")
+_GA_RESOLUTION_ZH = re.compile(r"(?:联大|大会)\s*第?\s*(\d{2,3})\s*/\s*(\d{1,4})\s*号\s*决议")
+
+
+def ga_resolution_symbols(text: str) -> list[str]:
+    """A/RES symbols for General Assembly resolutions cited by number."""
+    found: list[str] = []
+    for match in _GA_RESOLUTION_EN.finditer(text or ""):
+        before = text[max(0, match.start() - 30):match.start()]
+        if _OTHER_BODY.search(before):
+            continue
+        found.append(f"A/RES/{match.group(1)}/{match.group(2)}")
+    for match in _GA_RESOLUTION_ZH.finditer(text or ""):
+        found.append(f"A/RES/{match.group(1)}/{match.group(2)}")
+    return list(dict.fromkeys(found))

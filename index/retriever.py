@@ -14,7 +14,7 @@ from collections import defaultdict
 from .errors import ConfigError, QueryError
 from .glossary import expand_query, formalize
 from .keyword import KeywordIndex
-from .locator import Locator, parse_locators
+from .locator import Locator, find_symbols, ga_resolution_symbols, parse_locators
 from .models import BODY, FOOTNOTES, PREAMBLE, COVERING_LETTER, ROMAN, Hit, Paragraph
 from .store import ParagraphStore
 from .textclean import detect_lang
@@ -61,6 +61,7 @@ class Retriever:
         contexts = store.context_texts()
         self.keywords.add(list(contexts), list(contexts.values()))
         self.langs = sorted({p.lang for p in self.paragraphs.values()})
+        self.symbols = {p.symbol for p in self.paragraphs.values() if p.symbol}
         self._by_key: dict[str, list[Paragraph]] = defaultdict(list)
         for p in self.paragraphs.values():
             self._by_key[p.key].append(p)
@@ -81,8 +82,9 @@ class Retriever:
             # A follow-up ("And what about training?") leans on the previous turn: search with
             # both, so neither an elliptical follow-up nor a change of topic loses out.
             queries.append(f"{history[-1]} {query}")
+        named = self.named_symbols(" ".join([*history[-1:], query]))
         for text in queries:
-            for name, ranked in self._signals(text):
+            for name, ranked in self._signals(text, named):
                 for rank, pid in enumerate(ranked):
                     scores[pid] += 1.0 / (RRF_K + rank + 1)
                     sources[pid].add(name)
@@ -110,8 +112,8 @@ class Retriever:
         if not locators:
             return []
         context_symbol = None
-        for turn in reversed(list(history)):
-            named = [loc.symbol for loc in parse_locators(turn) if loc.symbol]
+        for turn in [text, *reversed(list(history))]:
+            named = self.named_symbols(turn)
             if named:
                 context_symbol = named[0]
                 break
@@ -149,6 +151,11 @@ class Retriever:
                 out = official
         return sorted(out, key=document_order)
 
+    def named_symbols(self, text: str) -> list[str]:
+        """Indexed documents a text names by symbol or as "resolution 78/241"."""
+        named = find_symbols(text) + ga_resolution_symbols(text)
+        return [s for s in dict.fromkeys(named) if s in self.symbols]
+
     def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
         """The same paragraph in the other language version, when the corpus has it."""
         for other in self._by_key.get(paragraph.key, []):
@@ -163,7 +170,7 @@ class Retriever:
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
 
     # ---- signals --------------------------------------------------------------------------
-    def _signals(self, text: str):
+    def _signals(self, text: str, named: list[str] = ()):
         text = formalize(text)
         expanded = f"{text} {expand_query(text)}".strip()
         vector = self.store.embedder.embed_query(text)
@@ -173,6 +180,10 @@ class Retriever:
         for lang in self.langs:
             hits = self.store.similar(vector, self.candidates, where={"lang": lang})
             yield "dense", [p.id for p, _ in hits]
+        for symbol in named:
+            # The question names a document: rank within it too.
+            hits = self.store.similar(vector, self.candidates, where={"symbol": symbol})
+            yield "document", [p.id for p, _ in hits]
         yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
 
 
