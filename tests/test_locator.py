@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.locator import Locator, find_symbols, parse_locators
+from index.locator import Locator, find_symbols, ga_resolution_symbols, parse_locators
 
 SYM = "CCW/GGE.1/2023/2"
 GP = "CCW/MSP/2019/9"
@@ -145,3 +145,15 @@ def test_duplicates_are_dropped():
 )
 def test_no_false_positives(text):
     assert parse_locators(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("General Assembly resolution 78/241", ["A/RES/78/241"]),
+    ("what does resolution 78/241 para 2 say?", ["A/RES/78/241"]),
+    ("联大第 78/241 号决议", ["A/RES/78/241"]),
+    ("大会第78/241号决议", ["A/RES/78/241"]),
+    ("Human Rights Council resolution 51/22 of 7 October 2022", []),
+    ("the Security Council in resolution 1540", []),
+])
+def test_general_assembly_resolutions_cited_by_number(text, expected):
+    assert ga_resolution_symbols(text) == expected
