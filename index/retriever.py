@@ -56,10 +56,10 @@ class Retriever:
             raise ConfigError(f"candidates must be > 0, got {candidates}")
         self.store = store
         self.candidates = candidates
-        self.paragraphs: dict[str, Paragraph] = {p.id: p for p in store.all_paragraphs()}
+        records = store.with_keyword_texts()
+        self.paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
         self.keywords = KeywordIndex()
-        contexts = store.context_texts()
-        self.keywords.add(list(contexts), list(contexts.values()))
+        self.keywords.add([p.id for p, _ in records], [text for _, text in records])
         self.langs = sorted({p.lang for p in self.paragraphs.values()})
         self.symbols = {p.symbol for p in self.paragraphs.values() if p.symbol}
         self._by_key: dict[str, list[Paragraph]] = defaultdict(list)

@@ -182,18 +182,21 @@ class ParagraphStore:
         collection = self.collection(required=False)
         return collection.count() if collection is not None else 0
 
-    def _read(self, **query) -> list[Paragraph]:
+    def _pages(self, include: list[str], **query):
+        """Chroma ``get`` results in pages, so a large index is never read in one response."""
         collection = self.collection()
-        out: list[Paragraph] = []
         offset = 0
         while True:
-            got = collection.get(include=["documents", "metadatas"], limit=READ_BATCH,
-                                 offset=offset, **query)
-            out.extend(Paragraph.from_metadata(t, m) for t, m in zip(got["documents"],
-                                                                     got["metadatas"]))
+            got = collection.get(include=include, limit=READ_BATCH, offset=offset, **query)
+            yield got
             if len(got["ids"]) < READ_BATCH:
-                return out
+                return
             offset += READ_BATCH
+
+    def _read(self, **query) -> list[Paragraph]:
+        return [Paragraph.from_metadata(text, meta)
+                for got in self._pages(["documents", "metadatas"], **query)
+                for text, meta in zip(got["documents"], got["metadatas"])]
 
     def all_paragraphs(self) -> list[Paragraph]:
         return self._read()
@@ -225,19 +228,11 @@ class ParagraphStore:
             for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
-    def context_texts(self) -> dict[str, str]:
-        """id -> retrieval text, for the keyword index."""
-        collection = self.collection()
-        out: dict[str, str] = {}
-        offset = 0
-        while True:
-            got = collection.get(include=["metadatas", "documents"], limit=READ_BATCH,
-                                 offset=offset)
-            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                out[pid] = meta.get("context") or text
-            if len(got["ids"]) < READ_BATCH:
-                return out
-            offset += READ_BATCH
+    def with_keyword_texts(self) -> list[tuple[Paragraph, str]]:
+        """Every paragraph with the text the keyword index sees, in one pass over the store."""
+        return [(Paragraph.from_metadata(text, meta), meta.get("context") or text)
+                for got in self._pages(["documents", "metadatas"])
+                for text, meta in zip(got["documents"], got["metadatas"])]
 
     # ---- writing --------------------------------------------------------------------------
     def sync(self, documents: list[ParsedDocument], scope: list[Path] | None = None,
