@@ -51,7 +51,7 @@ class Retriever:
         candidates: how many results each signal contributes before fusion (> 0).
     """
 
-    def __init__(self, store: ParagraphStore, candidates: int = 30):
+    def __init__(self, store: ParagraphStore, candidates: int = 60):
         if candidates <= 0:
             raise ConfigError(f"candidates must be > 0, got {candidates}")
         self.store = store
@@ -83,8 +83,9 @@ class Retriever:
             # both, so neither an elliptical follow-up nor a change of topic loses out.
             queries.append(f"{history[-1]} {query}")
         named = self.named_symbols(" ".join([*history[-1:], query]))
+        snapshot = self.store.snapshot()
         for text in queries:
-            for name, ranked in self._signals(text, named):
+            for name, ranked in self._signals(snapshot, text, named):
                 for rank, pid in enumerate(ranked):
                     scores[pid] += 1.0 / (RRF_K + rank + 1)
                     sources[pid].add(name)
@@ -170,7 +171,7 @@ class Retriever:
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
 
     # ---- signals --------------------------------------------------------------------------
-    def _signals(self, text: str, named: list[str] = ()):
+    def _signals(self, snapshot, text: str, named: list[str] = ()):
         text = formalize(text)
         expanded = f"{text} {expand_query(text)}".strip()
         vector = self.store.embedder.embed_query(text)
@@ -178,11 +179,11 @@ class Retriever:
         # lower, so a single list would bury the English paragraph that answers a Chinese
         # question (and vice versa) under same-language near misses.
         for lang in self.langs:
-            hits = self.store.similar(vector, self.candidates, where={"lang": lang})
+            hits = snapshot.similar(vector, self.candidates, where={"lang": lang})
             yield "dense", [p.id for p, _ in hits]
         for symbol in named:
             # The question names a document: rank within it too.
-            hits = self.store.similar(vector, self.candidates, where={"symbol": symbol})
+            hits = snapshot.similar(vector, self.candidates, where={"symbol": symbol})
             yield "document", [p.id for p, _ in hits]
         yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
 

@@ -215,18 +215,13 @@ class ParagraphStore:
     def similar(self, vector: list[float], k: int, where: dict | None = None
                 ) -> list[tuple[Paragraph, float]]:
         """Nearest paragraphs by cosine similarity (1 - distance), optionally filtered."""
-        if k <= 0:
-            raise ConfigError(f"k must be > 0, got {k}")
+        return self.snapshot().similar(vector, k, where)
+
+    def snapshot(self) -> "Snapshot":
+        """The live collection, resolved once: several queries for one question share it
+        (resolving the pointer and counting cost ~4 ms a query)."""
         collection = self.collection()
-        total = collection.count()
-        if total == 0:
-            return []
-        got = collection.query(query_embeddings=[vector], n_results=min(k, total), where=where,
-                               include=["documents", "metadatas", "distances"])
-        return [
-            (Paragraph.from_metadata(t, m), 1.0 - d)
-            for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
-        ]
+        return Snapshot(collection, collection.count())
 
     def with_keyword_texts(self) -> list[tuple[Paragraph, str]]:
         """Every paragraph with the text the keyword index sees, in one pass over the store."""
@@ -342,6 +337,25 @@ class _Row:
     @property
     def embed_hash(self) -> str:
         return _hash(self.embed_text + "\x00" + self.keyword_text)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    collection: object
+    total: int
+
+    def similar(self, vector: list[float], k: int, where: dict | None = None
+                ) -> list[tuple[Paragraph, float]]:
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        if self.total == 0:
+            return []
+        got = self.collection.query(query_embeddings=[vector], n_results=min(k, self.total),
+                                    where=where, include=["documents", "metadatas", "distances"])
+        return [
+            (Paragraph.from_metadata(t, m), 1.0 - d)
+            for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
 
 
 def _rows(documents: list[ParsedDocument]) -> list[_Row]:
