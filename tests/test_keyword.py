@@ -189,3 +189,11 @@ def test_search_is_fast_on_2000_paragraphs():
             idx.search(query, k=10)
         timings.append((time.perf_counter() - start) / 10)
     assert min(timings) < 0.005
+
+
+def test_english_inflections_meet_in_the_keyword_index():
+    index = KeywordIndex()
+    index.add(["a", "b"], ["The Chair encourages the voluntary exchange of best practices.",
+                           "The Group adopted its agenda."])
+    assert index.search("Who chaired it and what was encouraged?", k=2)[0][0] == "a"
+    assert tokenize("LAWS") == ["laws"]  # an abbreviation is not stemmed to "law"
