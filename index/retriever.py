@@ -179,12 +179,12 @@ class Retriever:
         # lower, so a single list would bury the English paragraph that answers a Chinese
         # question (and vice versa) under same-language near misses.
         for lang in self.langs:
-            hits = snapshot.similar(vector, self.candidates, where={"lang": lang})
-            yield "dense", [p.id for p, _ in hits]
+            hits = snapshot.nearest_ids(vector, self.candidates, where={"lang": lang})
+            yield "dense", [pid for pid, _ in hits]
         for symbol in named:
             # The question names a document: rank within it too.
-            hits = snapshot.similar(vector, self.candidates, where={"symbol": symbol})
-            yield "document", [p.id for p, _ in hits]
+            hits = snapshot.nearest_ids(vector, self.candidates, where={"symbol": symbol})
+            yield "document", [pid for pid, _ in hits]
         yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
 
 

@@ -357,6 +357,18 @@ class Snapshot:
             for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
+    def nearest_ids(self, vector: list[float], k: int, where: dict | None = None
+                    ) -> list[tuple[str, float]]:
+        """Like ``similar`` but ids only: a caller that holds the paragraphs in memory skips
+        fetching texts and metadata, which is most of a query's cost (~6 of 9 ms for 60)."""
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        if self.total == 0:
+            return []
+        got = self.collection.query(query_embeddings=[vector], n_results=min(k, self.total),
+                                    where=where, include=["distances"])
+        return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
+
 
 def _rows(documents: list[ParsedDocument]) -> list[_Row]:
     """The embedding and keyword texts of every paragraph.
