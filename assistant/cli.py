@@ -20,6 +20,19 @@ from .settings import Settings
 EXIT_ERROR = 2
 
 
+def _llm_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--llm", choices=["local", "openai", "none"],
+                        help="who answers: local model (default), an OpenAI-compatible server, "
+                             "or none (quoted passages)")
+    parser.add_argument("--local-model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"],
+                        help="local model (default qwen2.5-1.5b; 0.5b for slow machines)")
+    parser.add_argument("--llm-base-url", help="OpenAI-compatible server, e.g. http://host:8000/v1")
+    parser.add_argument("--llm-model", help="model name on that server")
+    parser.add_argument("--passages", type=int, help="passages shown to the model (default 4)")
+    parser.add_argument("--no-translate", action="store_true",
+                        help="do not also search with the question translated")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, help="index directory (default data/store)")
     parser.add_argument("--chroma-host", help="use a Chroma server at this host instead")
@@ -64,7 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true",
                    help="also score a naive fixed-size-chunk baseline, for comparison")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _llm_flags(p)
     _common(p)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--history-file", type=Path, help="JSON list of earlier user turns")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _llm_flags(p)
+    _common(p)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal (:q to quit)")
+    _llm_flags(p)
+    _common(p)
+
+    p = sub.add_parser("prepare-model", help="assemble and verify the local model")
+    p.add_argument("model", nargs="?", default="qwen2.5-1.5b",
+                   choices=["qwen2.5-1.5b", "qwen2.5-0.5b"])
 
     p = sub.add_parser("repl", help="interactive search (type a question; :q to quit)")
     p.add_argument("-k", type=int, help="number of results (default 5)")
@@ -80,6 +109,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
         embedder=getattr(args, "embedder", None),
         embedder_model=getattr(args, "embedder_model", None),
         k=getattr(args, "k", None) if args.command in ("search", "repl") else None,
+        llm=getattr(args, "llm", None),
+        local_model=getattr(args, "local_model", None),
+        llm_base_url=getattr(args, "llm_base_url", None),
+        llm_model=getattr(args, "llm_model", None),
+        passages=getattr(args, "passages", None),
+        translate=False if getattr(args, "no_translate", False) else None,
     )
 
 
@@ -192,8 +227,7 @@ def cmd_eval(args, settings: Settings) -> int:
 
         baseline_search = NaiveBaseline.from_settings(settings).search
     if not args.retrieval_only:
-        print("note: answer scoring arrives with the answering chain; scoring retrieval only",
-              file=sys.stderr)
+        return _eval_answers(args, settings, items, retriever)
     summary = run_retrieval_eval(items, search, args.out, k=args.k, progress=not args.quiet,
                                  baseline_search=baseline_search, qa_path=args.qa_file)
     overall = summary["overall"]
@@ -203,6 +237,96 @@ def cmd_eval(args, settings: Settings) -> int:
         f"recall@5 {overall['recall@5']:.3f}"
     )
     print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def _eval_answers(args, settings: Settings, items, retriever) -> int:
+    from eval.answers import run_answer_eval
+
+    from .chain import answer_question
+    from .llm.factory import make_chat_model
+
+    llm = make_chat_model(settings)
+
+    def answer(question, history):
+        return answer_question(question, history, retriever, llm, settings).to_record()
+
+    name = settings.llm if settings.llm != "local" else f"local {settings.local_model}"
+    summary = run_answer_eval(items, answer, args.out, set(retriever.paragraphs), name,
+                              progress=not args.quiet, qa_path=args.qa_file)
+    a = summary["answers"]["overall"]
+    print(f"{len(items)} items, answers by {name}: citation precision "
+          f"{_fmt(a['citation_precision'])}, answered with a correct citation "
+          f"{_fmt(a['answered_with_correct_citation'])}, refusal on unanswerable "
+          f"{_fmt(a['refusal_rate_unanswerable'])}, false refusals {_fmt(a['false_refusal_rate'])}, "
+          f"citations not in the index {summary['answers']['citations_not_in_index']}")
+    print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def _fmt(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from index.retriever import validate_query
+
+    from .chain import answer_question
+    from .llm.factory import make_chat_model
+    from .render import print_answer
+    from .services import build_retriever
+
+    question = validate_query(args.question)
+    history = _history(args.history_file)
+    retriever = build_retriever(settings)
+    llm = make_chat_model(settings)
+    stream = None if args.json else (lambda token: print(token, end="", flush=True))
+    result = answer_question(question, history, retriever, llm, settings, on_token=stream)
+    if args.json:
+        print(json.dumps(result.to_record(), ensure_ascii=False, indent=2))
+    else:
+        if stream and result.mode == "llm":
+            print("\n")  # the streamed draft; the checked answer follows
+        print_answer(result)
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from .chain import answer_question
+    from .llm.factory import make_chat_model
+    from .render import print_answer
+    from .services import build_retriever
+
+    retriever = build_retriever(settings)
+    llm = make_chat_model(settings)
+    print("Ask about the UN disarmament documents in Chinese or English; `:q` quits, `:new` "
+          "starts a new conversation.")
+    history: list[str] = []
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if line in (":q", ":quit", "quit", "exit"):
+            return 0
+        if line == ":new":
+            history = []
+            continue
+        if not line:
+            continue
+        try:
+            print_answer(answer_question(line, history, retriever, llm, settings))
+            history.append(line)
+        except AssistantError as exc:
+            print(f"error: {exc}")
+
+
+def cmd_prepare_model(args, settings: Settings) -> int:
+    from .llm.weights import prepare
+
+    path = prepare(args.model)
+    print(f"{args.model}: verified {path}")
     return 0
 
 
@@ -239,4 +363,4 @@ def cmd_repl(args, settings: Settings) -> int:
 
 
 COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
-            "repl": cmd_repl}
+            "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat, "prepare-model": cmd_prepare_model}

@@ -23,27 +23,56 @@ NOTICES = {
 }
 
 
-def best_sentence(question: str, text: str) -> str:
-    """The sentence of ``text`` that shares most terms with the question (whole text if short)."""
-    if len(text) <= MAX_QUOTE_CHARS:
+# A full stop after these is not the end of a sentence ("Ms. Izumi Nakamitsu", "vol. 1342").
+ABBREVIATIONS = ("Ms", "Mr", "Mrs", "Dr", "No", "vol", "para", "paras", "art", "e.g", "i.e", "St",
+                 "chap", "sect", "Rev", "Add", "Corr")
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[。；：])|(?<=[.;:])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in ABBREVIATIONS)
+    + r"\s+|\n")
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+
+
+def best_sentence(question: str, text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The sentences of ``text`` that share most terms with the question, in their order,
+    within ``limit`` characters (the whole text when it fits)."""
+    if len(text) <= limit:
         return text
     wanted = set(tokenize(f"{question} {expand_query(question)}"))
-    sentences = [s for s in re.split(r"(?<=[.;:。；：])\s*|\n", text) if s.strip()]
-    scored = [(len(wanted & set(tokenize(s))), -i, s) for i, s in enumerate(sentences)]
-    best = max(scored)[2] if scored else text
-    return best if len(best) <= MAX_QUOTE_CHARS else best[:MAX_QUOTE_CHARS].rstrip() + "…"
+    sentences = sentences_of(text)
+    ranked = sorted(range(len(sentences)),
+                    key=lambda i: (-len(wanted & set(tokenize(sentences[i]))), i))
+    chosen, used = [], 0
+    for i in ranked:
+        if used + len(sentences[i]) > limit and chosen:
+            continue
+        chosen.append(i)
+        used += len(sentences[i])
+    picked = " … ".join(sentences[i] for i in sorted(chosen))
+    return picked if len(picked) <= limit else picked[:limit].rstrip() + "…"
 
 
-def distinct(hits: list[Hit]) -> list[Hit]:
-    """Drop a hit whose paragraph is the parent or an item of one already kept: quoting
-    "(c) Provide training…" and the paragraph that contains it says the same thing twice."""
+def distinct(hits: list[Hit], lang: str | None = None) -> list[Hit]:
+    """One hit per paragraph: the other language version of a kept paragraph, or its parent or
+    item ("(c) Provide training…" inside para. 22), would say the same thing twice. Where both
+    language versions were found, the one in ``lang`` is kept."""
+    by_key: dict[str, Hit] = {}
+    for hit in hits:
+        current = by_key.get(hit.paragraph.key)
+        if current is None or (lang and current.paragraph.lang != lang
+                               and hit.paragraph.lang == lang):
+            by_key[hit.paragraph.key] = hit
     kept: list[Hit] = []
     for hit in hits:
-        p = hit.paragraph
-        related = any(p.parent_id == k.paragraph.id or k.paragraph.parent_id == p.id
+        chosen = by_key[hit.paragraph.key]
+        p = chosen.paragraph
+        related = any(k.paragraph.key == p.key or p.parent_id == k.paragraph.id
+                      or k.paragraph.parent_id == p.id
                       for k in kept)
         if not related:
-            kept.append(hit)
+            kept.append(chosen)
     return kept
 
 
@@ -52,7 +81,7 @@ def extractive_answer(question: str, lang: str, hits: list[Hit], notice_kind: st
     notice = NOTICES[notice_kind][lang].format(reason=reason)
     lines = [notice]
     citations = []
-    for key, hit in enumerate(distinct(hits)[:MAX_QUOTES], 1):
+    for key, hit in enumerate(distinct(hits, lang)[:MAX_QUOTES], 1):
         quote = best_sentence(question, hit.paragraph.text)
         lines.append(f"“{quote}” [{key}]")
         citations.append(Citation(key, hit.paragraph, hit.paragraph.label(lang)))

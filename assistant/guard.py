@@ -19,7 +19,11 @@ from .answer import Citation
 MARKER = re.compile(r"\s?[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 MIN_OVERLAP = 0.2  # share of a sentence's terms found in the passage
-MIN_SIMILARITY = 0.80  # multilingual embedding similarity, for cross-language support
+MIN_SIMILARITY = 0.84  # multilingual embedding similarity, for cross-language support
+ATTRIBUTE_OVERLAP = 0.5  # an unmarked sentence is attributed only on clear support …
+ATTRIBUTE_SIMILARITY = 0.88  # … by shared terms or by embedding similarity
+MIN_CLAIM_TERMS = 3  # "Yes." is not a claim that needs a source
+NUMBER = re.compile(r"\d+")
 
 Support = Callable[[str, Paragraph], float]
 
@@ -55,13 +59,23 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
     """Check every [n] in ``text``.
 
     Returns the text with unknown or unsupported markers removed, the citations that stand
-    (in order of first use), and one note per dropped marker (for logs and tests).
+    (in order of first use), and one note per dropped marker or sentence (for logs and tests).
+    A sentence the model left without a marker is attributed to the given passage that
+    clearly supports it; a substantial sentence that no passage supports is removed — small
+    models add claims of their own, and an uncited claim is not shown.
     """
     kept: dict[int, Citation] = {}
     dropped: list[str] = []
     out = []
     for sentence in split_sentences(text):
         plain = MARKER.sub("", sentence).strip()
+        if not MARKER.search(sentence) and plain:
+            key = _attribute(plain, given, similarity)
+            if key is not None:
+                sentence = sentence.rstrip() + f" [{key}]" + (" " if lang == "en" else "")
+            elif len(tokenize(plain)) >= MIN_CLAIM_TERMS:
+                dropped.append(f"uncited claim removed: {plain[:60]}")
+                continue
 
         def check(match: re.Match) -> str:
             keys = [int(k) for k in re.findall(r"\d+", match.group(1))]
@@ -86,6 +100,26 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
 def _supports(sentence: str, paragraph: Paragraph, similarity) -> bool:
     if not sentence:
         return True  # a bare marker line cites what the previous sentence said
+    if not _numbers_present(sentence, paragraph):
+        return False  # "received 10 votes" cannot rest on a passage without that number
     if term_overlap(sentence, paragraph) >= MIN_OVERLAP:
         return True
     return similarity is not None and similarity(sentence, paragraph) >= MIN_SIMILARITY
+
+
+def _attribute(sentence: str, given: dict[int, Paragraph], similarity) -> int | None:
+    best_key, best = None, 0.0
+    for key, paragraph in given.items():
+        if not _numbers_present(sentence, paragraph):
+            continue
+        score = term_overlap(sentence, paragraph)
+        if score < ATTRIBUTE_OVERLAP and similarity is not None:
+            score = max(score, similarity(sentence, paragraph) - ATTRIBUTE_SIMILARITY
+                        + ATTRIBUTE_OVERLAP)
+        if score > best:
+            best_key, best = key, score
+    return best_key if best >= ATTRIBUTE_OVERLAP else None
+
+
+def _numbers_present(sentence: str, paragraph: Paragraph) -> bool:
+    return set(NUMBER.findall(sentence)) <= set(NUMBER.findall(paragraph.text))

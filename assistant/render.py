@@ -39,3 +39,15 @@ def print_paragraphs(paragraphs: list[Paragraph],
             print(f"  {other.label()}")
             print(_indent(other.text))
         print()
+
+
+def print_answer(answer) -> None:
+    """The checked answer, then its sources: each citation with its paragraph text."""
+    print(answer.text)
+    if answer.notice and answer.notice not in answer.text:
+        print(f"({answer.notice})")
+    if answer.citations:
+        print("\nSources:")
+        for citation in answer.citations:
+            print(f"[{citation.key}] {citation.label}")
+            print(_indent(citation.paragraph.text))

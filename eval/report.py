@@ -45,11 +45,36 @@ def _latency(summary: dict, what: str) -> str:
     )
 
 
+def _answer_section(answers: dict) -> list[str]:
+    def row(name: str, block: dict) -> str:
+        lat, first = block["latency_ms"], block["first_token_ms"]
+        return (f"| {name} | {block['answerable']}/{block['unanswerable']} | "
+                f"{_num(block['citation_precision'])} | {_num(block['citation_recall'])} | "
+                f"{_num(block['answered_with_correct_citation'])} | "
+                f"{_num(block['refusal_rate_unanswerable'])} | {_num(block['false_refusal_rate'])} | "
+                f"{_num(lat.get('p50'), 0)} / {_num(lat.get('p95'), 0)} | "
+                f"{_num(first.get('p50'), 0)} / {_num(first.get('p95'), 0)} |")
+
+    return [
+        f"## Answers (language model: {answers.get('llm')})",
+        "",
+        "| group | answerable/unanswerable | citation precision | citation recall |"
+        " answered with a correct citation | refusal (unanswerable) | false refusal |"
+        " latency p50/p95 ms | first token p50/p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        row("overall", answers["overall"]),
+        *(row(lang, block) for lang, block in answers["by_lang"].items()),
+        "",
+        f"Answer modes: {', '.join(f'{m} {n}' for m, n in answers['modes'].items())}. "
+        f"Citations that are not in the index: {answers['citations_not_in_index']}.",
+    ]
+
+
 def render_markdown(summary: dict) -> str:
     """The Markdown report for a summary from ``run_retrieval_eval``."""
     counts = summary.get("counts", {})
     lines = [
-        "# Retrieval evaluation",
+        "# Evaluation" if summary.get("answers") else "# Retrieval evaluation",
         "",
         f"- QA file: `{summary.get('qa_file')}`",
         f"- Items: {counts.get('items', 0)} (answerable {counts.get('answerable', 0)},"
@@ -67,6 +92,9 @@ def render_markdown(summary: dict) -> str:
     if summary.get("misses"):
         misses = summary["misses"]
         lines += ["", f"Missed in top 5 ({len(misses)}): " + ", ".join(misses)]
+    answers = summary.get("answers")
+    if answers:
+        lines += ["", *_answer_section(answers)]
     baseline = summary.get("baseline")
     if baseline:
         ratio = summary.get("ratio", {})
