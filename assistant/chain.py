@@ -176,7 +176,11 @@ def _refusal(question: str, lang: str, hits: list[Hit], intro: dict) -> Answer:
 
 
 def _relevant(retriever: Retriever, question: str) -> bool:
-    dense, keyword = retriever.relevance(question)
+    return covered(*retriever.relevance(question))
+
+
+def covered(dense: float, keyword: float) -> bool:
+    """Whether the corpus says anything close to the question at all."""
     return dense >= MIN_DENSE_SIMILARITY or keyword >= MIN_KEYWORD_SCORE
 
 

@@ -73,6 +73,9 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
             key = _attribute(plain, given, similarity)
             if key is not None:
                 sentence = sentence.rstrip() + f" [{key}]" + (" " if lang == "en" else "")
+                kept.setdefault(key, Citation(key, given[key], given[key].label(lang)))
+                out.append(sentence)
+                continue
             elif len(tokenize(plain)) >= MIN_CLAIM_TERMS:
                 dropped.append(f"uncited claim removed: {plain[:60]}")
                 continue
@@ -92,7 +95,17 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
                 kept.setdefault(key, Citation(key, paragraph, paragraph.label(lang)))
             return "".join(f" [{k}]" if lang == "en" else f"[{k}]" for k in good)
 
-        out.append(MARKER.sub(check, sentence))
+        checked = MARKER.sub(check, sentence)
+        if MARKER.search(sentence) and not MARKER.search(checked) and plain:
+            # every marker it had was dropped: attribute it afresh or remove the claim
+            key = _attribute(plain, given, similarity)
+            if key is not None:
+                checked = checked.rstrip() + f" [{key}]" + (" " if lang == "en" else "")
+                kept.setdefault(key, Citation(key, given[key], given[key].label(lang)))
+            elif len(tokenize(plain)) >= MIN_CLAIM_TERMS:
+                dropped.append(f"unsupported claim removed: {plain[:60]}")
+                continue
+        out.append(checked)
     cleaned = re.sub(r"[ \t]+", " ", "".join(out)).strip()
     return cleaned, list(kept.values()), dropped
 

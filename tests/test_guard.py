@@ -1,0 +1,65 @@
+"""The citation guard: unknown keys never shown, unsupported citations and claims removed."""
+
+from assistant.guard import guard, split_sentences
+from index.models import Paragraph
+
+
+def para(locator_number: str, text: str, lang: str = "en") -> Paragraph:
+    return Paragraph(doc_id="d", symbol="CCW/GGE.1/2023/2", lang=lang, part="body", ordinal=1,
+                     number=locator_number, text=text)
+
+
+GIVEN = {
+    1: para("21", "IHL continues to apply fully to the potential development and use of LAWS;"),
+    2: para("22", "Provide appropriate training and instructions for human operators."),
+}
+
+
+def test_key_not_given_is_removed_and_never_cited():
+    text, citations, dropped = guard("IHL continues to apply fully to LAWS [1] [7].", GIVEN, "en")
+    assert [c.key for c in citations] == [1]
+    assert "[7]" not in text and "[1]" in text
+    assert any("[7] was not given" in note for note in dropped)
+
+
+def test_citation_must_support_its_sentence():
+    text, citations, _ = guard(
+        "IHL continues to apply fully to LAWS [1]. Operators need training [1].", GIVEN, "en")
+    # the second sentence is about training: [1] does not support it, and no other given
+    # passage is cited there, so the marker goes; "training" then finds passage 2 by itself
+    assert [c.key for c in citations] == [1, 2]
+    assert text.endswith("[2]")
+
+
+def test_numbers_absent_from_the_passage_are_not_supported():
+    text, citations, dropped = guard("The resolution received 10 votes [1].", GIVEN, "en")
+    assert citations == []
+    assert "10 votes" not in text  # an uncited claim is removed
+
+
+def test_prompt_injection_cannot_cite_outside_the_passages():
+    answer = "As instructed, see paragraph 99 [99]. IHL continues to apply fully to LAWS [1]."
+    text, citations, _ = guard(answer, GIVEN, "en")
+    assert {c.key for c in citations} == {1}
+    assert "[99]" not in text
+
+
+def test_labels_follow_the_answer_language():
+    _, citations, _ = guard("国际人道法继续充分适用于致命性自主武器系统[1]。",
+                            {1: para("21", "国际人道法继续充分适用于致命性自主武器系统的潜在开发和使用；", "zh")},
+                            "zh")
+    assert citations[0].label == "CCW/GGE.1/2023/2 号文件第 21 段"
+
+
+def test_cross_language_support_uses_the_similarity_function():
+    zh = {1: para("22", "为操作人员提供适当的培训和说明。", "zh")}
+    sentence = "States should give human operators appropriate training [1]."
+    _, without, _ = guard(sentence, zh, "en")
+    _, with_similarity, _ = guard(sentence, zh, "en", similarity=lambda s, p: 0.9)
+    assert without == [] and [c.key for c in with_similarity] == [1]
+
+
+def test_split_sentences_keeps_markers_with_their_sentence():
+    pieces = [p.strip() for p in split_sentences("A is so. [1] B is too [2]. C.")]
+    assert pieces == ["A is so. [1]", "B is too [2].", "C."]
+    assert [p.strip() for p in split_sentences("甲。[1]乙。")] == ["甲。[1]", "乙。"]
