@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STORE ?= data/store
+LLM ?= local
 
-.PHONY: setup run test test-fast index eval bench clean
+.PHONY: setup run test test-fast index eval eval-answers bench clean
 
 setup: $(STAMP)
 
@@ -14,12 +15,13 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[st,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[st,test,local]"
 	touch $(STAMP)
 
 run: setup
 	$(PY) -m assistant index --store $(STORE)
-	$(PY) -m assistant repl --store $(STORE)
+	$(PY) -m assistant prepare-model
+	$(PY) -m assistant chat --store $(STORE)
 
 test: setup
 	$(PY) -m pytest -q
@@ -32,6 +34,9 @@ index: setup
 
 eval: setup
 	$(PY) -m assistant eval eval/qa.jsonl --retrieval-only --store $(STORE) --out eval/out
+
+eval-answers: setup
+	$(PY) -m assistant eval eval/qa.jsonl --store $(STORE) --out eval/out/answers-$(LLM) --llm $(LLM)
 
 bench: setup
 	$(PY) eval/benchmark.py --store $(STORE)

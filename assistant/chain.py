@@ -36,7 +36,7 @@ NOT_IN_CORPUS = "NOT_IN_CORPUS"
 MIN_DENSE_SIMILARITY = 0.80
 MIN_KEYWORD_SCORE = 8.0
 MAX_VERBATIM = 3
-PASSAGE_CHARS = {"en": 400, "zh": 200}  # ~100 tokens each for the Qwen tokenizer
+PASSAGE_CHARS = {"en": 300, "zh": 150}  # ~70-100 tokens each for the Qwen tokenizer
 RRF_K = 60
 
 REFUSALS = {
@@ -89,6 +89,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
                                 "translate_ms")
         if translated:
             hits = fuse([hits, retriever.search(translated, settings.k)], settings.k)
+    hits = in_language(hits, lang, retriever)
     timings["retrieval_ms"] = _ms(step)
 
     if not hits or not _relevant(retriever, standalone):
@@ -110,7 +111,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
 def _generate(question, standalone, lang, hits, retriever, llm, settings, on_token, timings,
               started) -> Answer:
     given = {key: hit.paragraph
-             for key, hit in enumerate(distinct(hits, lang)[: settings.passages], 1)}
+             for key, hit in enumerate(distinct(hits)[: settings.passages], 1)}
     # Short passages keep the prompt short: on 2 cores the 1.5B model reads ~100 tokens/s,
     # and the first token waits for the whole prompt.
     passages = "\n\n".join(
@@ -144,6 +145,18 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
         # Every claim lacked support in the passages: the model answered from elsewhere.
         return _refusal(question, lang, hits, UNSUPPORTED)
     return Answer(question=question, lang=lang, text=text, citations=citations, mode="llm")
+
+
+def in_language(hits: list[Hit], lang: str, retriever: Retriever) -> list[Hit]:
+    """Each hit in the question's language where the corpus has that version: a small model
+    answers best from passages in the language it answers in, and the citation then points
+    at the version the reader reads (the other one is one click away)."""
+    out: dict[str, Hit] = {}
+    for hit in hits:
+        other = retriever.counterpart(hit.paragraph) if hit.paragraph.lang != lang else None
+        chosen = Hit(other, hit.score, hit.sources) if other is not None else hit
+        out.setdefault(chosen.paragraph.id, chosen)  # both versions found: one stays
+    return list(out.values())
 
 
 def _verbatim(question: str, lang: str, paragraphs: list[Paragraph]) -> Answer:

@@ -27,7 +27,7 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: int = 60  # seconds before falling back to the extractive answer
     max_answer_tokens: int = 300
-    passages: int = 4  # passages shown to the model
+    passages: int = 3  # passages shown to the model (each costs ~1 s of prompt reading)
     translate: bool = True  # also search with the question translated (needs a model)
     max_question_chars: int = 1000
 
