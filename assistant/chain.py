@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from typing import Callable
@@ -81,8 +82,11 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     if history and llm is not None:
         standalone = _safe_call(llm, _fill("rewrite", lang, history="\n".join(history),
                                            question=question), timings, "rewrite_ms") or question
+    elif history:
+        standalone = rule_rewrite(question, history)
     step = time.perf_counter()
-    hits = retriever.search(standalone, settings.k, [] if standalone != question else history)
+    hits = retriever.search(question if llm is None else standalone, settings.k,
+                            history if llm is None or standalone == question else [])
     if llm is not None and settings.translate and len(retriever.langs) > 1:
         other = "zh" if lang == "en" else "en"
         translated = _safe_call(llm, _fill("translate", other, question=standalone), timings,
@@ -145,6 +149,18 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
         # Every claim lacked support in the passages: the model answered from elsewhere.
         return _refusal(question, lang, hits, UNSUPPORTED)
     return Answer(question=question, lang=lang, text=text, citations=citations, mode="llm")
+
+
+FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",
+                       re.I)
+
+
+def rule_rewrite(question: str, history: list[str]) -> str:
+    """Without a model: an elliptical follow-up ("And what about training?") is read with the
+    previous question; a question that stands on its own is left alone."""
+    if FOLLOW_UP.search(question.strip()) or len(question) < 25:
+        return f"{history[-1]} {question}"
+    return question
 
 
 def in_language(hits: list[Hit], lang: str, retriever: Retriever) -> list[Hit]:

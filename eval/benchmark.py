@@ -1,6 +1,8 @@
-"""Benchmark: retrieval quality vs the naive baseline, query latency, indexing time, test time.
+"""Benchmark: retrieval quality vs the naive baseline, query latency, indexing time, test time,
+answer latency and memory.
 
     python eval/benchmark.py [--qa eval/qa.jsonl] [--out eval/out/benchmark] [--with-tests]
+                             [--answers N]
 
 Writes benchmark.json and benchmark.md under --out and prints the Markdown table. Timings are
 measured on this machine in this run; nothing here is asserted (timed assertions flake).
@@ -63,6 +65,39 @@ def measure_tests() -> dict:
     return {"offline_suite_s": round(seconds, 1), "result": last, "exit": result.returncode}
 
 
+def measure_answers(store_dir: Path, items, local_questions: int) -> dict:
+    """Extractive answer latency over every question; the local model's first-token and
+    whole-answer latency and the process's peak memory over the first ``local_questions``."""
+    import resource
+
+    from assistant.chain import answer_question
+    from assistant.llm.factory import make_chat_model
+
+    retriever = Retriever(open_store(Settings(store=store_dir)))
+    extractive = Settings(store=store_dir, llm="none")
+    for item in items[:3]:
+        answer_question(item.question, list(item.history), retriever, None, extractive)
+    ex_ms = []
+    for item in items:
+        started = time.perf_counter()
+        answer_question(item.question, list(item.history), retriever, None, extractive)
+        ex_ms.append((time.perf_counter() - started) * 1000)
+    result = {"extractive_ms": latency_summary(ex_ms)}
+    if local_questions:
+        local = Settings(store=store_dir, llm="local")
+        llm = make_chat_model(local)
+        first, total = [], []
+        for item in items[:local_questions]:
+            answer = answer_question(item.question, list(item.history), retriever, llm, local)
+            total.append(answer.timings["total_ms"])
+            if "first_token_ms" in answer.timings:
+                first.append(answer.timings["first_token_ms"])
+        result.update(local_first_token_ms=latency_summary(first),
+                      local_total_ms=latency_summary(total),
+                      peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    return result
+
+
 def render(results: dict) -> str:
     r, b = results["retrieval"], results["retrieval"].get("baseline", {})
     o, bo = r["overall"], b.get("overall", {})
@@ -85,6 +120,17 @@ def render(results: dict) -> str:
         f"| index default corpus from scratch ({idx['paragraphs']} records) | {idx['from_scratch_s']} s | | |",
         f"| re-index, no change | {idx['no_change_s']} s ({idx['embedded_on_rerun']} embedded) | | |",
     ]
+    if "answers" in results:
+        a = results["answers"]
+        lines.append(f"| extractive answer, whole (n={a['extractive_ms']['n']}) | p50 "
+                     f"{a['extractive_ms']['p50']:.0f} ms, p95 {a['extractive_ms']['p95']:.0f} ms | | |")
+        if "local_total_ms" in a:
+            f, t = a["local_first_token_ms"], a["local_total_ms"]
+            lines += [f"| local 1.5B: first token (n={f['n']}) | p50 {f['p50'] / 1000:.1f} s, "
+                      f"p95 {f['p95'] / 1000:.1f} s | | |",
+                      f"| local 1.5B: whole answer (n={t['n']}) | p50 {t['p50'] / 1000:.1f} s, "
+                      f"p95 {t['p95'] / 1000:.1f} s | | |",
+                      f"| peak memory, 1.5B model loaded | {a['peak_rss_mb']} MB | | |"]
     if "tests" in results:
         t = results["tests"]
         lines.append(f"| offline test suite | {t['offline_suite_s']} s ({t['result']}) | | |")
@@ -96,6 +142,8 @@ def main() -> int:
     parser.add_argument("--qa", type=Path, default=ROOT / "eval" / "qa.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "benchmark")
     parser.add_argument("--with-tests", action="store_true", help="also time the offline suite")
+    parser.add_argument("--answers", type=int, default=0, metavar="N",
+                        help="also time extractive answers, and the local model on N questions")
     args = parser.parse_args()
 
     items = load_qa(args.qa)
@@ -112,6 +160,8 @@ def main() -> int:
         results["retrieval"] = run_retrieval_eval(items, search, args.out, k=10, progress=False,
                                                   baseline_search=baseline.search, qa_path=args.qa)
         results["latency_ms"] = measure_latency(retriever, [i.question for i in items])
+        if args.answers:
+            results["answers"] = measure_answers(store_dir, items, args.answers)
     if args.with_tests:
         results["tests"] = measure_tests()
     args.out.mkdir(parents=True, exist_ok=True)

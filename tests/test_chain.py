@@ -151,3 +151,14 @@ def test_relevance_gate_refuses_when_retrieval_found_nothing_close():
     assert not covered(0.70, 2.0)  # off-topic: neither signal finds anything close
     assert covered(0.70, 30.0)  # strong keyword match
     assert covered(0.86, 0.0)  # strong dense match (e.g. across languages)
+
+
+def test_rule_rewrite_reads_an_elliptical_follow_up_with_the_previous_question():
+    from assistant.chain import rule_rewrite
+
+    history = ["What should States do to limit LAWS?"]
+    assert rule_rewrite("And what about training?", history) == (
+        "What should States do to limit LAWS? And what about training?")
+    assert rule_rewrite("这些结论出现在哪一段？", ["专家组得出了哪些结论？"]).startswith("专家组得出了哪些结论？")
+    standalone = "Which countries participated as observers in the 2023 session?"
+    assert rule_rewrite(standalone, history) == standalone
