@@ -360,3 +360,41 @@ def test_module_error_is_one_line_without_traceback(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: ") and "Traceback" not in done.stderr
     assert "assistant index" in done.stderr
+
+
+# ---- ask -------------------------------------------------------------------------------------
+
+def test_ask_json_without_a_model_returns_checked_citations(capsys, indexed, monkeypatch):
+    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
+    code = main(["ask", "What does CCW/GGE.1/2023/2 para. 21 (a) say?", "--llm", "none",
+                 "--json", "--store", str(indexed)])
+    record = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert record["refused"] is False and record["mode"] == "lookup"
+    assert {"answer", "refused", "citations", "retrieved", "timings"} <= set(record)
+    citation = record["citations"][0]
+    assert citation["key"] == 1 and citation["number"] == "21(a)"
+    assert {"id", "doc_id", "symbol", "lang", "part", "number", "label", "text"} <= set(citation)
+
+
+def test_ask_prints_an_extractive_answer_with_sources(capsys, indexed, monkeypatch):
+    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
+    code = main(["ask", "Should States limit the types of targets?", "--llm", "none",
+                 "--store", str(indexed)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("No language model is configured")
+    assert "\nSources:\n[1] CCW/GGE.1/2023/2" in out
+
+
+def test_ask_rejects_empty_and_overlong_questions(capsys, indexed):
+    assert main(["ask", "  ", "--llm", "none", "--store", str(indexed)]) == 2
+    assert "error: the question is empty" in capsys.readouterr().err
+    assert main(["ask", "why " * 400, "--llm", "none", "--store", str(indexed)]) == 2
+    assert "limit" in capsys.readouterr().err
+
+
+def test_ask_openai_without_url_is_a_one_line_error(capsys, indexed):
+    assert main(["ask", "Does IHL apply?", "--llm", "openai", "--store", str(indexed)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: llm 'openai' needs a base URL") and "Traceback" not in err
