@@ -87,7 +87,8 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     step = time.perf_counter()
     hits = retriever.search(question if llm is None else standalone, settings.k,
                             history if llm is None or standalone == question else [])
-    if llm is not None and settings.translate and len(retriever.langs) > 1:
+    relevant = bool(hits) and _relevant(retriever, standalone)
+    if relevant and llm is not None and settings.translate and len(retriever.langs) > 1:
         other = "zh" if lang == "en" else "en"
         translated = _safe_call(llm, _fill("translate", other, question=standalone), timings,
                                 "translate_ms")
@@ -96,7 +97,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     hits = in_language(hits, lang, retriever)
     timings["retrieval_ms"] = _ms(step)
 
-    if not hits or not _relevant(retriever, standalone):
+    if not relevant:
         result = _refusal(question, lang, hits, REFUSALS)
     elif llm is None:
         result = extractive_answer(question, lang, hits)
