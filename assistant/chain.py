@@ -37,7 +37,8 @@ NOT_IN_CORPUS = "NOT_IN_CORPUS"
 MIN_DENSE_SIMILARITY = 0.80
 MIN_KEYWORD_SCORE = 8.0
 MAX_VERBATIM = 3
-PASSAGE_CHARS = {"en": 300, "zh": 150}  # ~70-100 tokens each for the Qwen tokenizer
+PASSAGE_CHARS = {"en": 260, "zh": 130}  # ~60-90 tokens each for the Qwen tokenizer
+AUX_TOKENS = 60  # a rewritten or translated question is short
 RRF_K = 60
 
 REFUSALS = {
@@ -144,7 +145,8 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if NOT_IN_CORPUS in raw:
         return _refusal(question, lang, hits, REFUSALS)
     embedder = retriever.store.embedder
-    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder))
+    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder),
+                               question=standalone)
 
     if not citations:
         # Every claim lacked support in the passages: the model answered from elsewhere.
@@ -238,7 +240,7 @@ def _safe_call(llm: BaseChatModel, prompt: str, timings: dict, key: str) -> str:
     """A short auxiliary call (rewrite, translate); its failure only skips the step."""
     step = time.perf_counter()
     try:
-        reply = llm.invoke([HumanMessage(prompt)])
+        reply = llm.invoke([HumanMessage(prompt)], max_tokens=AUX_TOKENS)
         text = reply.content.strip() if isinstance(reply.content, str) else ""
     except Exception:
         text = ""

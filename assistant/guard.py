@@ -3,7 +3,12 @@ support the sentence that cites them.
 
 The model sees passages under short keys ([1], [2] …). Code maps keys back to paragraphs; a key
 that was not given is removed from the text and never shown, whatever the question or a
-document told the model to do.
+document told the model to do. Each sentence is then scored against every given passage:
+- a cited passage that does not support the sentence loses its marker;
+- a clearly better-supporting passage replaces the one cited (small models often pick the
+  wrong number for the right text);
+- a sentence without a marker is attributed to a passage only on clear support;
+- a substantial sentence that no passage supports is removed: an uncited claim is not shown.
 """
 
 from __future__ import annotations
@@ -17,15 +22,17 @@ from index.models import Paragraph
 from .answer import Citation
 
 MARKER = re.compile(r"\s?[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-MIN_OVERLAP = 0.2  # share of a sentence's terms found in the passage
-MIN_SIMILARITY = 0.84  # multilingual embedding similarity, for cross-language support
-ATTRIBUTE_OVERLAP = 0.5  # an unmarked sentence is attributed only on clear support …
-ATTRIBUTE_SIMILARITY = 0.88  # … by shared terms or by embedding similarity
-MIN_CLAIM_TERMS = 3  # "Yes." is not a claim that needs a source
+# A full stop followed by a space ends an English sentence ("CCW/CONF.V/10" does not end one);
+# Chinese sentence marks end one wherever they stand.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 NUMBER = re.compile(r"\d+")
+MIN_SUPPORT = 0.2  # share of a sentence's terms found in the passage
+MIN_SIMILARITY = 0.80  # multilingual embedding similarity counting as MIN_SUPPORT across languages
+ATTRIBUTE_SUPPORT = 0.5  # an unmarked sentence is attributed only on clear support
+CORRECTION_MARGIN = 0.25  # a passage this much better replaces the one the model cited
+MIN_CLAIM_TERMS = 3  # "Yes." is not a claim that needs a source
 
-Support = Callable[[str, Paragraph], float]
+Similarity = Callable[[str, Paragraph], float]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -53,86 +60,88 @@ def term_overlap(sentence: str, paragraph: Paragraph) -> float:
     return len(words & set(tokenize(paragraph.text))) / len(words)
 
 
-def guard(text: str, given: dict[int, Paragraph], lang: str,
-          similarity: Callable[[str, Paragraph], float] | None = None
-          ) -> tuple[str, list[Citation], list[str]]:
-    """Check every [n] in ``text``.
+class _Scorer:
+    """Support of a sentence by a passage, 0 … 1, memoised per (sentence, key)."""
 
-    Returns the text with unknown or unsupported markers removed, the citations that stand
-    (in order of first use), and one note per dropped marker or sentence (for logs and tests).
-    A sentence the model left without a marker is attributed to the given passage that
-    clearly supports it; a substantial sentence that no passage supports is removed — small
-    models add claims of their own, and an uncited claim is not shown.
+    def __init__(self, given: dict[int, Paragraph], lang: str, similarity: Similarity | None,
+                 allowed_numbers: set[str]):
+        self.given, self.lang, self.similarity = given, lang, similarity
+        self.allowed = allowed_numbers
+        self._memo: dict[tuple[str, int], float] = {}
+
+    def __call__(self, sentence: str, key: int) -> float:
+        if (sentence, key) not in self._memo:
+            self._memo[(sentence, key)] = self._score(sentence, self.given[key])
+        return self._memo[(sentence, key)]
+
+    def _score(self, sentence: str, paragraph: Paragraph) -> float:
+        numbers = set(NUMBER.findall(sentence)) - self.allowed
+        if not numbers <= set(NUMBER.findall(paragraph.text)):
+            return 0.0  # "received 10 votes" cannot rest on a passage without that number
+        score = term_overlap(sentence, paragraph)
+        if paragraph.lang != self.lang and self.similarity is not None and score < MIN_SUPPORT:
+            # across languages few terms are shared: the multilingual embedder judges
+            score = max(score, self.similarity(sentence, paragraph) - MIN_SIMILARITY + MIN_SUPPORT)
+        return score
+
+    def best(self, sentence: str) -> tuple[int | None, float]:
+        scored = [(self(sentence, key), -key) for key in self.given]
+        if not scored:
+            return None, 0.0
+        score, negative_key = max(scored)
+        return -negative_key, score
+
+
+def guard(text: str, given: dict[int, Paragraph], lang: str,
+          similarity: Similarity | None = None, question: str = ""
+          ) -> tuple[str, list[Citation], list[str]]:
+    """Check every sentence of ``text`` and its [n] markers.
+
+    Returns the checked text, the citations that stand (in order of first use), and one note
+    per change (for logs and tests). Numbers that appear in ``question`` may be repeated by the
+    answer without a passage containing them.
     """
+    score = _Scorer(given, lang, similarity, set(NUMBER.findall(question)))
     kept: dict[int, Citation] = {}
-    dropped: list[str] = []
+    notes: list[str] = []
     out = []
     for sentence in split_sentences(text):
         plain = MARKER.sub("", sentence).strip()
-        if not MARKER.search(sentence) and plain:
-            key = _attribute(plain, given, similarity)
-            if key is not None:
-                sentence = sentence.rstrip() + f" [{key}]" + (" " if lang == "en" else "")
-                kept.setdefault(key, Citation(key, given[key], given[key].label(lang)))
-                out.append(sentence)
-                continue
-            elif len(tokenize(plain)) >= MIN_CLAIM_TERMS:
-                dropped.append(f"uncited claim removed: {plain[:60]}")
-                continue
-
-        def check(match: re.Match) -> str:
-            keys = [int(k) for k in re.findall(r"\d+", match.group(1))]
-            good = []
-            for key in keys:
-                paragraph = given.get(key)
-                if paragraph is None:
-                    dropped.append(f"[{key}] was not given to the model")
-                    continue
-                if not _supports(plain, paragraph, similarity):
-                    dropped.append(f"[{key}] does not support: {plain[:60]}")
-                    continue
-                good.append(key)
-                kept.setdefault(key, Citation(key, paragraph, paragraph.label(lang)))
-            return "".join(f" [{k}]" if lang == "en" else f"[{k}]" for k in good)
-
-        checked = MARKER.sub(check, sentence)
-        if MARKER.search(sentence) and not MARKER.search(checked) and plain:
-            # every marker it had was dropped: attribute it afresh or remove the claim
-            key = _attribute(plain, given, similarity)
-            if key is not None:
-                checked = checked.rstrip() + f" [{key}]" + (" " if lang == "en" else "")
-                kept.setdefault(key, Citation(key, given[key], given[key].label(lang)))
-            elif len(tokenize(plain)) >= MIN_CLAIM_TERMS:
-                dropped.append(f"unsupported claim removed: {plain[:60]}")
-                continue
-        out.append(checked)
+        cited = [int(k) for m in MARKER.finditer(sentence) for k in re.findall(r"\d+", m.group(1))]
+        for key in cited:
+            if key not in given:
+                notes.append(f"[{key}] was not given to the model")
+        keys = _keys_for(plain, [k for k in dict.fromkeys(cited) if k in given], score, notes)
+        if keys is None:
+            continue  # an unsupported claim: removed
+        for key in keys:
+            kept.setdefault(key, Citation(key, given[key], given[key].label(lang)))
+        markers = "".join(f"[{k}]" for k in keys)
+        body = MARKER.sub("", sentence).rstrip()
+        out.append(f"{body} {markers} " if lang == "en" and markers else f"{body}{markers}")
     cleaned = re.sub(r"[ \t]+", " ", "".join(out)).strip()
-    return cleaned, list(kept.values()), dropped
+    return cleaned, list(kept.values()), notes
 
 
-def _supports(sentence: str, paragraph: Paragraph, similarity) -> bool:
-    if not sentence:
-        return True  # a bare marker line cites what the previous sentence said
-    if not _numbers_present(sentence, paragraph):
-        return False  # "received 10 votes" cannot rest on a passage without that number
-    if term_overlap(sentence, paragraph) >= MIN_OVERLAP:
-        return True
-    return similarity is not None and similarity(sentence, paragraph) >= MIN_SIMILARITY
-
-
-def _attribute(sentence: str, given: dict[int, Paragraph], similarity) -> int | None:
-    best_key, best = None, 0.0
-    for key, paragraph in given.items():
-        if not _numbers_present(sentence, paragraph):
-            continue
-        score = term_overlap(sentence, paragraph)
-        if score < ATTRIBUTE_OVERLAP and similarity is not None:
-            score = max(score, similarity(sentence, paragraph) - ATTRIBUTE_SIMILARITY
-                        + ATTRIBUTE_OVERLAP)
-        if score > best:
-            best_key, best = key, score
-    return best_key if best >= ATTRIBUTE_OVERLAP else None
-
-
-def _numbers_present(sentence: str, paragraph: Paragraph) -> bool:
-    return set(NUMBER.findall(sentence)) <= set(NUMBER.findall(paragraph.text))
+def _keys_for(plain: str, cited: list[int], score: _Scorer, notes: list[str]) -> list[int] | None:
+    """The keys a sentence keeps, [] for a sentence that needs none, None to remove it."""
+    if not plain:
+        return cited  # a bare marker line cites what the previous sentence said
+    substantial = len(tokenize(plain)) >= MIN_CLAIM_TERMS
+    best, best_score = score.best(plain)
+    supported = [k for k in cited if score(plain, k) >= MIN_SUPPORT]
+    for key in set(cited) - set(supported):
+        notes.append(f"[{key}] does not support: {plain[:60]}")
+    if supported:
+        top = max(score(plain, k) for k in supported)
+        if best not in supported and best_score >= top + CORRECTION_MARGIN:
+            notes.append(f"[{supported[0]}] replaced by the better-supporting [{best}]")
+            return [best]
+        return supported
+    threshold = MIN_SUPPORT if cited else ATTRIBUTE_SUPPORT
+    if best is not None and best_score >= threshold:
+        return [best]
+    if substantial:
+        notes.append(f"unsupported claim removed: {plain[:60]}")
+        return None
+    return []

@@ -64,7 +64,7 @@ def test_model_answer_keeps_only_given_and_supported_citations(retriever):
     answer = ask(retriever, "Does IHL apply to the development and use of LAWS?", llm=llm)
     assert answer.mode == "llm"
     assert "[9]" not in answer.text
-    assert answer.citations and all(c.key == 1 for c in answer.citations)
+    assert answer.citations and all(c.key in (1, 2, 3) for c in answer.citations)
     given = {h.paragraph.id for h in answer.passages}
     assert all(c.paragraph.id in given for c in answer.citations)
 

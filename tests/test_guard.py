@@ -63,3 +63,21 @@ def test_split_sentences_keeps_markers_with_their_sentence():
     pieces = [p.strip() for p in split_sentences("A is so. [1] B is too [2]. C.")]
     assert pieces == ["A is so. [1]", "B is too [2].", "C."]
     assert [p.strip() for p in split_sentences("甲。[1]乙。")] == ["甲。[1]", "乙。"]
+
+
+def test_a_clearly_better_passage_replaces_the_wrong_number():
+    text, citations, notes = guard(
+        "States should provide appropriate training and instructions for human operators [1].",
+        GIVEN, "en")
+    assert [c.key for c in citations] == [2]
+    assert text.endswith("[2]")
+
+
+def test_numbers_from_the_question_may_be_repeated():
+    _, citations, _ = guard("In 2023 IHL continues to apply fully to LAWS [1].", GIVEN, "en",
+                            question="Did IHL apply to LAWS in 2023?")
+    assert [c.key for c in citations] == [1]
+
+
+def test_a_symbol_is_not_cut_as_a_sentence_end():
+    assert len(split_sentences("See CCW/CONF.V/10 and CCW/CONF.VI/11 [1]. Next.")) == 2
