@@ -29,7 +29,7 @@ from prompts import load as load_prompt
 
 from .answer import Answer, Citation
 from .extractive import best_sentence, distinct, extractive_answer
-from .guard import guard
+from .guard import document_context, guard
 
 NOT_IN_CORPUS = "NOT_IN_CORPUS"
 # Below both, retrieval found nothing about the question (calibrated on eval/qa.jsonl: the
@@ -88,7 +88,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     step = time.perf_counter()
     hits = retriever.search(question if llm is None else standalone, settings.k,
                             history if llm is None or standalone == question else [])
-    relevant = bool(hits) and _relevant(retriever, standalone)
+    relevant = bool(hits) and _relevant(retriever, standalone) and years_found(standalone, hits)
     if relevant and llm is not None and settings.translate and len(retriever.langs) > 1:
         other = "zh" if lang == "en" else "en"
         translated = _safe_call(llm, _fill("translate", other, question=standalone), timings,
@@ -145,8 +145,7 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if NOT_IN_CORPUS in raw:
         return _refusal(question, lang, hits, REFUSALS)
     embedder = retriever.store.embedder
-    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder),
-                               question=standalone)
+    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder))
 
     if not citations:
         # Every claim lacked support in the passages: the model answered from elsewhere.
@@ -209,6 +208,19 @@ def _refusal(question: str, lang: str, hits: list[Hit], intro: dict) -> Answer:
 
 def _relevant(retriever: Retriever, question: str) -> bool:
     return covered(*retriever.relevance(question))
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def years_found(question: str, hits: list[Hit]) -> bool:
+    """A year the question asks about must appear in what was found (a passage, its document's
+    title, symbol or date): "the 2024 session" is not answered by the report of the 2023 one."""
+    years = set(YEAR.findall(question))
+    if not years:
+        return True
+    seen = set(YEAR.findall(" ".join(document_context(h.paragraph) for h in hits)))
+    return years <= seen
 
 
 def covered(dense: float, keyword: float) -> bool:

@@ -53,6 +53,13 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
+def document_context(paragraph: Paragraph) -> str:
+    """The paragraph with what frames it: its document's title, symbol and section. "The 2023
+    session" rests on a paragraph of the 2023 report even when the paragraph omits the year."""
+    return " ".join([paragraph.text, paragraph.doc_title, paragraph.symbol or "",
+                     " ".join(paragraph.section)])
+
+
 def term_overlap(sentence: str, paragraph: Paragraph) -> float:
     words = set(tokenize(MARKER.sub("", sentence)))
     if not words:
@@ -63,10 +70,8 @@ def term_overlap(sentence: str, paragraph: Paragraph) -> float:
 class _Scorer:
     """Support of a sentence by a passage, 0 … 1, memoised per (sentence, key)."""
 
-    def __init__(self, given: dict[int, Paragraph], lang: str, similarity: Similarity | None,
-                 allowed_numbers: set[str]):
+    def __init__(self, given: dict[int, Paragraph], lang: str, similarity: Similarity | None):
         self.given, self.lang, self.similarity = given, lang, similarity
-        self.allowed = allowed_numbers
         self._memo: dict[tuple[str, int], float] = {}
 
     def __call__(self, sentence: str, key: int) -> float:
@@ -75,8 +80,8 @@ class _Scorer:
         return self._memo[(sentence, key)]
 
     def _score(self, sentence: str, paragraph: Paragraph) -> float:
-        numbers = set(NUMBER.findall(sentence)) - self.allowed
-        if not numbers <= set(NUMBER.findall(paragraph.text)):
+        numbers = set(NUMBER.findall(sentence))
+        if not numbers <= set(NUMBER.findall(document_context(paragraph))):
             return 0.0  # "received 10 votes" cannot rest on a passage without that number
         score = term_overlap(sentence, paragraph)
         if paragraph.lang != self.lang and self.similarity is not None and score < MIN_SUPPORT:
@@ -93,15 +98,13 @@ class _Scorer:
 
 
 def guard(text: str, given: dict[int, Paragraph], lang: str,
-          similarity: Similarity | None = None, question: str = ""
-          ) -> tuple[str, list[Citation], list[str]]:
+          similarity: Similarity | None = None) -> tuple[str, list[Citation], list[str]]:
     """Check every sentence of ``text`` and its [n] markers.
 
     Returns the checked text, the citations that stand (in order of first use), and one note
-    per change (for logs and tests). Numbers that appear in ``question`` may be repeated by the
-    answer without a passage containing them.
+    per change (for logs and tests).
     """
-    score = _Scorer(given, lang, similarity, set(NUMBER.findall(question)))
+    score = _Scorer(given, lang, similarity)
     kept: dict[int, Citation] = {}
     notes: list[str] = []
     out = []

@@ -162,3 +162,12 @@ def test_rule_rewrite_reads_an_elliptical_follow_up_with_the_previous_question()
     assert rule_rewrite("这些结论出现在哪一段？", ["专家组得出了哪些结论？"]).startswith("专家组得出了哪些结论？")
     standalone = "Which countries participated as observers in the 2023 session?"
     assert rule_rewrite(standalone, history) == standalone
+
+
+def test_a_year_nothing_found_mentions_means_not_covered(retriever):
+    from assistant.chain import years_found
+
+    hits = retriever.search("What did the GGE conclude?", k=5)
+    assert years_found("What did the 2023 session conclude?", hits)
+    assert not years_found("What did the 2031 session conclude?", hits)
+    assert years_found("What did the GGE conclude?", hits)

@@ -73,10 +73,14 @@ def test_a_clearly_better_passage_replaces_the_wrong_number():
     assert text.endswith("[2]")
 
 
-def test_numbers_from_the_question_may_be_repeated():
-    _, citations, _ = guard("In 2023 IHL continues to apply fully to LAWS [1].", GIVEN, "en",
-                            question="Did IHL apply to LAWS in 2023?")
+def test_a_year_in_the_document_title_supports_the_sentence():
+    framed = {1: Paragraph(doc_id="d", symbol="CCW/GGE.1/2023/2", lang="en", part="body",
+                           ordinal=9, number="9", text="Angola, Iran and Singapore participated.",
+                           doc_title="Report of the 2023 session of the Group")}
+    _, citations, _ = guard("In 2023 Angola, Iran and Singapore participated [1].", framed, "en")
     assert [c.key for c in citations] == [1]
+    _, none, _ = guard("In 2024 Angola, Iran and Singapore participated [1].", framed, "en")
+    assert none == []
 
 
 def test_a_symbol_is_not_cut_as_a_sentence_end():
