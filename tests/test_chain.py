@@ -5,9 +5,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.chain import answer_question, fuse
 from assistant.settings import Settings
-from index.corpus import DEFAULT_CORPUS, load_documents
 from index.errors import QueryError
-from index.retriever import Retriever
 
 SETTINGS = Settings(llm="none", translate=False)
 
@@ -22,15 +20,9 @@ class FailingChatModel(FakeListChatModel):
         raise ConnectionError("connection refused")
 
 
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory):
-    from conftest import FakeEmbedder
-    from index.store import ParagraphStore, open_client
-
-    store = ParagraphStore(open_client(tmp_path_factory.mktemp("store"), create=True),
-                           FakeEmbedder())
-    store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
-    return Retriever(store)
+@pytest.fixture
+def retriever(fake_retriever):
+    return fake_retriever
 
 
 @pytest.fixture(autouse=True)

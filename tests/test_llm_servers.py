@@ -16,7 +16,6 @@ import pytest
 from assistant.chain import answer_question
 from assistant.llm.factory import make_chat_model
 from assistant.settings import Settings
-from index.corpus import DEFAULT_CORPUS, load_documents
 from index.errors import ConfigError
 from index.retriever import Retriever
 
@@ -28,17 +27,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def fake_retriever(tmp_path_factory):
-    from conftest import FakeEmbedder
-    from index.store import ParagraphStore, open_client
-
-    store = ParagraphStore(open_client(tmp_path_factory.mktemp("store"), create=True),
-                           FakeEmbedder())
-    store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
-    return Retriever(store)
 
 
 @pytest.fixture

@@ -2,25 +2,11 @@
 
 import pytest
 
-from index.corpus import DEFAULT_CORPUS, load_documents
 from index.errors import ConfigError, NotFoundError, QueryError
 from index.lookup import look_up
 from index.retriever import Retriever, brevity_prior, validate_query
 
 GGE = "CCW/GGE.1/2023/2"
-
-
-@pytest.fixture(scope="module")
-def fake_retriever(tmp_path_factory):
-    """The bundled corpus with a fake embedder: locators and keys do not need real vectors."""
-    from index.store import ParagraphStore, open_client
-
-    from conftest import FakeEmbedder
-
-    store = ParagraphStore(open_client(tmp_path_factory.mktemp("store"), create=True),
-                           FakeEmbedder())
-    store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
-    return Retriever(store)
 
 
 @pytest.fixture(scope="module")
