@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .models import ROMAN, ZH_NUMERALS
-from .textclean import SYMBOL_RE, Line, visual_width
+from .textclean import SYMBOL_RE, Line
 
 ZH_NUM = "一二三四五六七八九十"
 
@@ -170,7 +170,3 @@ def _starts_paragraph(
     if current.kind in ("item", "bullet", "numbered") and line.indent == current.text_col:
         return False  # the hanging indent of a list item or numbered paragraph
     return line.indent >= following.indent + 3
-
-
-def block_text_width(block: Block) -> int:
-    return max((visual_width(line) for line in block.lines), default=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 LANGS = ("zh", "en")
 
@@ -263,7 +263,3 @@ def _render_zh(p: Paragraph) -> str:
         else:
             para += f"第 {p.item_ordinal} 项(按顺序计数)"
     return f"{head}{part}{para}"
-
-
-def to_dict(obj) -> dict:
-    return asdict(obj)

@@ -290,13 +290,6 @@ class ParagraphStore:
         return SyncReport(embedded=len(rows), documents=sorted(d.document.doc_id for d in documents),
                           seconds=time.perf_counter() - started)
 
-    def remove_document(self, doc_id: str) -> int:
-        collection = self.collection()
-        ids = collection.get(where={"doc_id": doc_id})["ids"]
-        if ids:
-            collection.delete(ids=ids)
-        return len(ids)
-
     def _drop_old_generations(self, keep: set) -> None:
         # Keep the previous generation: a reader that resolved the pointer just before the
         # switch can finish its query. Older ones go.

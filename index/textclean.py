@@ -23,7 +23,6 @@ _FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})(?:\s+(\S.*))?$")
 _PLENARY = re.compile(r"^\s*\d+(st|nd|rd|th)\s+(\(resumed\)\s+)?plenary meeting\s*$", re.I)
 
-SENTENCE_END = tuple("。.；;：:！!？?”\"’)）")
 FINAL_STOP = tuple("。.！!？?")
 
 
@@ -204,10 +203,6 @@ def join_lines(lines: list[str], lang: str) -> str:
 def normalize_text(text: str) -> str:
     text = _SYMBOL_BREAK.sub("", text)
     return re.sub(r"[ \t]+", " ", text).strip()
-
-
-def ends_sentence(text: str) -> bool:
-    return text.rstrip().endswith(SENTENCE_END)
 
 
 def ends_final(text: str) -> bool:
