@@ -123,17 +123,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         return COMMANDS[args.command](args, settings)
-    except NotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if exc.nearest:
-            print("nearest valid: " + "; ".join(p.label() for p in exc.nearest), file=sys.stderr)
-        return EXIT_ERROR
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        report_error(exc, sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def report_error(exc: AssistantError, stream) -> None:
+    """One line naming the problem; a missing paragraph also names the nearest valid ones."""
+    print(f"error: {exc}", file=stream)
+    if isinstance(exc, NotFoundError) and exc.nearest:
+        print("nearest valid: " + "; ".join(p.label() for p in exc.nearest), file=stream)
+
+
+def typed_lines(prompt: str):
+    """Non-empty lines typed at ``prompt`` until `:q` or end of input (the terminal loops)."""
+    while True:
+        try:
+            line = input(prompt).strip()
+        except EOFError:
+            print()
+            return
+        if line in (":q", ":quit", "quit", "exit"):
+            return
+        if line:
+            yield line
 
 
 # ---- commands -----------------------------------------------------------------------------
@@ -302,24 +318,16 @@ def cmd_chat(args, settings: Settings) -> int:
     print("Ask about the UN disarmament documents in Chinese or English; `:q` quits, `:new` "
           "starts a new conversation.")
     history: list[str] = []
-    while True:
-        try:
-            line = input("you> ").strip()
-        except EOFError:
-            print()
-            return 0
-        if line in (":q", ":quit", "quit", "exit"):
-            return 0
+    for line in typed_lines("you> "):
         if line == ":new":
             history = []
-            continue
-        if not line:
             continue
         try:
             print_answer(answer_question(line, history, retriever, llm, settings))
             history.append(line)
         except AssistantError as exc:
-            print(f"error: {exc}")
+            report_error(exc, sys.stdout)
+    return 0
 
 
 def cmd_prepare_model(args, settings: Settings) -> int:
@@ -338,28 +346,16 @@ def cmd_repl(args, settings: Settings) -> int:
     print(f"{len(retriever.paragraphs)} paragraphs indexed. Ask a question (Chinese or English),")
     print("or `:show CCW/GGE.1/2023/2 para. 21 (c)`; `:q` quits.")
     history: list[str] = []
-    while True:
-        try:
-            line = input("> ").strip()
-        except EOFError:
-            print()
-            return 0
-        if line in (":q", ":quit", "quit", "exit"):
-            return 0
-        if not line:
-            continue
+    for line in typed_lines("> "):
         try:
             if line.startswith(":show "):
                 print_paragraphs(look_up(retriever, line[6:]), retriever.counterpart)
             else:
                 print_hits(retriever.search(line, settings.k, history))
                 history.append(line)
-        except NotFoundError as exc:
-            print(f"error: {exc}")
-            if exc.nearest:
-                print("nearest valid: " + "; ".join(p.label() for p in exc.nearest))
         except AssistantError as exc:
-            print(f"error: {exc}")
+            report_error(exc, sys.stdout)
+    return 0
 
 
 COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
