@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from .errors import ConfigError, QueryError
 from .glossary import expand_query, formalize
@@ -60,6 +61,10 @@ class Retriever:
         self.paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
         self.keywords = KeywordIndex()
         self.keywords.add([p.id for p, _ in records], [text for _, text in records])
+        # The chain embeds the same question for its relevance check and for the search:
+        # remember the last few vectors (a handful only, so repeated benchmark rounds still
+        # pay for every embedding).
+        self._embed_query = lru_cache(maxsize=4)(store.embedder.embed_query)
         self.langs = sorted({p.lang for p in self.paragraphs.values()})
         self.symbols = {p.symbol for p in self.paragraphs.values() if p.symbol}
         self._by_key: dict[str, list[Paragraph]] = defaultdict(list)
@@ -156,7 +161,7 @@ class Retriever:
         """(best dense similarity in any language, best keyword score): how much the corpus
         has to say about a question at all, for the chain's "not covered" decision."""
         text = formalize(validate_query(query))
-        vector = self.store.embedder.embed_query(text)
+        vector = self._embed_query(text)
         snapshot = self.store.snapshot()
         dense = max((score for lang in self.langs
                      for _, score in snapshot.nearest_ids(vector, 1, where={"lang": lang})),
@@ -186,7 +191,7 @@ class Retriever:
     def _signals(self, snapshot, text: str, named: list[str] = ()):
         text = formalize(text)
         expanded = f"{text} {expand_query(text)}".strip()
-        vector = self.store.embedder.embed_query(text)
+        vector = self._embed_query(text)
         # One dense list per corpus language: cross-language similarities run systematically
         # lower, so a single list would bury the English paragraph that answers a Chinese
         # question (and vice versa) under same-language near misses.
