@@ -31,6 +31,10 @@ class Answer:
     passages: list[Hit] = field(default_factory=list)  # what retrieval found
     standalone_question: str = ""
     timings: dict = field(default_factory=dict)  # milliseconds
+    # What the model wrote before the citation guard, and the passages it saw under each key:
+    # kept so an evaluator can see what the guard changed (and replay it).
+    draft: str = ""
+    given: dict[int, Paragraph] = field(default_factory=dict)
 
     def to_record(self) -> dict:
         return {
@@ -44,4 +48,6 @@ class Answer:
             "citations": [c.to_record() for c in self.citations],
             "retrieved": [h.to_record(i) for i, h in enumerate(self.passages, 1)],
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "draft": self.draft,
+            "given": {str(key): p.id for key, p in self.given.items()},
         }

@@ -143,14 +143,18 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if not raw:
         return extractive_answer(question, lang, hits, "failed", "empty reply")
     if NOT_IN_CORPUS in raw:
-        return _refusal(question, lang, hits, REFUSALS)
-    embedder = retriever.store.embedder
-    text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder))
-
-    if not citations:
-        # Every claim lacked support in the passages: the model answered from elsewhere.
-        return _refusal(question, lang, hits, UNSUPPORTED)
-    return Answer(question=question, lang=lang, text=text, citations=citations, mode="llm")
+        result = _refusal(question, lang, hits, REFUSALS)
+    else:
+        embedder = retriever.store.embedder
+        text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder))
+        if citations:
+            result = Answer(question=question, lang=lang, text=text, citations=citations,
+                            mode="llm")
+        else:
+            # Every claim lacked support in the passages: the model answered from elsewhere.
+            result = _refusal(question, lang, hits, UNSUPPORTED)
+    result.draft, result.given = raw, given
+    return result
 
 
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",

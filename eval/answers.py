@@ -86,6 +86,7 @@ def run_answer_eval(items: list[QAItem], answer: AnswerFn, out_dir: str | Path, 
             "answerable": item.answerable, "answer": record["answer"], "refused": record["refused"],
             "mode": record["mode"], "notice": record["notice"], "citations": record["citations"],
             "retrieved": record["retrieved"], "timings": record["timings"],
+            "draft": record.get("draft", ""), "given": record.get("given", {}),
             "metrics": item_metrics(record["retrieved"], item),
             "answer_metrics": answer_metrics(record, item),
         })
