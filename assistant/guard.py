@@ -8,6 +8,7 @@ document told the model to do. Each sentence is then scored against every given 
 - a clearly better-supporting passage replaces the one cited (small models often pick the
   wrong number for the right text);
 - a sentence without a marker is attributed to a passage only on clear support;
+- a bare "Yes. [1]" asserts what the question asked: the cited passage must support the question;
 - a substantial sentence that no passage supports is removed: an uncited claim is not shown.
 """
 
@@ -98,8 +99,10 @@ class _Scorer:
 
 
 def guard(text: str, given: dict[int, Paragraph], lang: str,
-          similarity: Similarity | None = None) -> tuple[str, list[Citation], list[str]]:
-    """Check every sentence of ``text`` and its [n] markers.
+          similarity: Similarity | None = None, question: str = ""
+          ) -> tuple[str, list[Citation], list[str]]:
+    """Check every sentence of ``text`` and its [n] markers (``question``: what was asked, for
+    short answers such as "Yes. [1]" that have no claim of their own to check).
 
     Returns the checked text, the citations that stand (in order of first use), and one note
     per change (for logs and tests).
@@ -114,7 +117,8 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
         for key in cited:
             if key not in given:
                 notes.append(f"[{key}] was not given to the model")
-        keys = _keys_for(plain, [k for k in dict.fromkeys(cited) if k in given], score, notes)
+        keys = _keys_for(plain, [k for k in dict.fromkeys(cited) if k in given], score, notes,
+                         question)
         if keys is None:
             continue  # an unsupported claim: removed
         for key in keys:
@@ -126,11 +130,15 @@ def guard(text: str, given: dict[int, Paragraph], lang: str,
     return cleaned, list(kept.values()), notes
 
 
-def _keys_for(plain: str, cited: list[int], score: _Scorer, notes: list[str]) -> list[int] | None:
+def _keys_for(plain: str, cited: list[int], score: _Scorer, notes: list[str],
+              question: str = "") -> list[int] | None:
     """The keys a sentence keeps, [] for a sentence that needs none, None to remove it."""
     if not plain:
         return cited  # a bare marker line cites what the previous sentence said
     substantial = len(tokenize(plain)) >= MIN_CLAIM_TERMS
+    if not substantial and cited and question:
+        # "Yes. [1]" claims the question's own proposition: the passage cited must support it
+        return [k for k in cited if score(question, k) >= MIN_SUPPORT]
     best, best_score = score.best(plain)
     supported = [k for k in cited if score(plain, k) >= MIN_SUPPORT]
     for key in set(cited) - set(supported):

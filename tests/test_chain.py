@@ -163,3 +163,30 @@ def test_a_year_nothing_found_mentions_means_not_covered(retriever):
     assert years_found("What did the 2023 session conclude?", hits)
     assert not years_found("What did the 2031 session conclude?", hits)
     assert years_found("What did the GGE conclude?", hits)
+
+
+class RecordingChatModel(FakeListChatModel):
+    """Remembers the prompts it was sent."""
+
+    prompts: list = []
+
+    def _call(self, messages, *args, **kwargs):
+        self.prompts.append(messages)
+        return super()._call(messages, *args, **kwargs)
+
+    def _stream(self, messages, *args, **kwargs):
+        self.prompts.append(messages)
+        yield from super()._stream(messages, *args, **kwargs)
+
+
+def test_each_passage_names_the_document_it_comes_from(retriever):
+    llm = RecordingChatModel(responses=["Operators need appropriate training [1]."], prompts=[])
+    answer = ask(retriever, "Should States provide training to human operators?", llm=llm)
+    system = llm.prompts[-1][0].content
+    series = {"CCW/GGE": "CCW Group of Governmental Experts", "A/RES/": "General Assembly resolution",
+              "CCW/MSP/": "Meeting of the High Contracting Parties to the CCW"}
+    assert answer.given
+    for key, paragraph in answer.given.items():
+        name = next(v for k, v in series.items() if paragraph.symbol.startswith(k))
+        assert f"[{key}] ({name} {paragraph.symbol})" in system
+    assert answer.draft == "Operators need appropriate training [1]."

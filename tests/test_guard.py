@@ -85,3 +85,12 @@ def test_a_year_in_the_document_title_supports_the_sentence():
 
 def test_a_symbol_is_not_cut_as_a_sentence_end():
     assert len(split_sentences("See CCW/CONF.V/10 and CCW/CONF.VI/11 [1]. Next.")) == 2
+
+
+def test_a_bare_yes_is_judged_against_the_question():
+    question = "Does IHL continue to apply fully to the development and use of LAWS?"
+    text, citations, _ = guard("Yes. [1]", GIVEN, "en", question=question)
+    assert [c.key for c in citations] == [1] and text == "Yes. [1]"
+    # the training passage does not support what was asked: "Yes" cannot rest on it
+    _, citations, _ = guard("Yes. [2]", GIVEN, "en", question=question)
+    assert citations == []
