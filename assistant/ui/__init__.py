@@ -1,0 +1,1 @@
+"""The Gradio UI: build_app (the page) and launch (serving it)."""

@@ -1,0 +1,115 @@
+"""The Gradio page: conversation, sources, document view, citation check, export.
+
+``build_app`` wires the controls to ``Handlers`` and returns the Blocks without launching them,
+so tests and scripts can serve the same page. Named endpoints (``/chat`` above all) let
+``gradio_client`` use the assistant from Python.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from . import html as render
+from .handlers import Conversation, Handlers
+
+EXAMPLES = [
+    "Does international humanitarian law apply to killer robots?",
+    "What did the 2023 expert group conclude about human control?",
+    "国际人道法适用于致命性自主武器系统吗？",
+    "联大第 78/241 号决议要求秘书长做什么？",
+]
+
+
+def build_app(handlers: Handlers) -> gr.Blocks:
+    with gr.Blocks(title="UN disarmament documents assistant") as app:
+        conversation = gr.State(lambda: Conversation())  # one per browser session
+        gr.Markdown("## UN disarmament documents · 联合国裁军文件问答")
+        gr.Markdown(handlers.corpus_line(), elem_id="corpus-line")
+        gr.Markdown(handlers.settings_line(), elem_id="settings-line")
+        with gr.Tabs():
+            with gr.Tab("Ask 提问", id="ask"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(elem_id="chat", height=460, label="Conversation",
+                                             sanitize_html=True, buttons=["copy"])
+                        with gr.Row():
+                            message = gr.Textbox(
+                                elem_id="message", show_label=False, scale=5, lines=1,
+                                placeholder="Ask in Chinese or English · 用中文或英文提问",
+                                max_lines=4)
+                            send = gr.Button("Send 发送", variant="primary", scale=1,
+                                             elem_id="send")
+                        status = gr.Markdown("", elem_id="status")
+                        with gr.Row():
+                            new = gr.Button("New conversation 新对话", elem_id="new-conversation")
+                            export = gr.Button("Export answer (Markdown) 导出", elem_id="export")
+                        gr.Examples(EXAMPLES, inputs=message, label="Examples 示例")
+                        with gr.Accordion("Glossary 术语表", open=False):
+                            gr.Markdown(render.glossary_markdown())
+                        with gr.Accordion("Export 导出", open=False) as export_box:
+                            markdown = gr.Code(language="markdown", label="Latest answer",
+                                               interactive=False, elem_id="export-markdown")
+                            download = gr.DownloadButton("Download .md", elem_id="download")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Sources 出处")
+                        sources = gr.HTML(elem_id="sources")
+            with gr.Tab("Documents 文件", id="documents"):
+                with gr.Row():
+                    cited = gr.Dropdown(label="Open a cited paragraph 打开引用的段落",
+                                        choices=[], elem_id="cited")
+                    document = gr.Dropdown(label="Browse a document 浏览文件",
+                                           choices=handlers.documents(), elem_id="document")
+                    locator = gr.Textbox(label="Paragraph (optional) 段落", elem_id="locator",
+                                         placeholder="21 (c)")
+                    open_button = gr.Button("Open 打开", elem_id="open-document")
+                document_html = gr.HTML(elem_id="document-view")
+            with gr.Tab("Verify a citation 核对引文", id="verify"):
+                citation = gr.Textbox(label="Citation 引文", elem_id="verify-input",
+                                      placeholder="CCW/GGE.1/2023/2 para. 21 (c) · 第 21 段(c) · "
+                                                  "A/RES/78/241")
+                check = gr.Button("Check 核对", elem_id="verify-button")
+                verified = gr.HTML(elem_id="verify-result")
+
+        def respond(text, chat, state):
+            for reply in handlers.respond(text, chat or [], state):
+                cleared = "" if reply.done and reply.answer is not None else gr.update()
+                choices = gr.update(choices=state.cited()) if reply.done else gr.update()
+                yield (reply.chat, reply.sources if reply.done and reply.answer else gr.update(),
+                       reply.status, cleared, choices, state)
+
+        outputs = [chatbot, sources, status, message, cited, conversation]
+        message.submit(respond, [message, chatbot, conversation], outputs, api_name="ask")
+        send.click(respond, [message, chatbot, conversation], outputs, api_visibility="private")
+
+        def start_over():
+            return [], "", "", handlers.new_conversation(), gr.update(choices=[], value=None)
+
+        new.click(start_over, None, [chatbot, sources, status, conversation, cited],
+                  api_name="new_conversation")
+
+        def do_export(state):
+            text, path = handlers.export(state)
+            return text, path, gr.update(open=True)
+
+        export.click(do_export, conversation, [markdown, download, export_box],
+                     api_visibility="private")
+        check.click(handlers.verify, citation, verified, api_name="verify")
+        citation.submit(handlers.verify, citation, verified, api_visibility="private")
+        open_button.click(handlers.open_document, [document, locator], document_html,
+                          api_name="document")
+        document.change(handlers.open_document, [document, locator], document_html,
+                        api_visibility="private")
+
+        cited.change(handlers.open_paragraph, cited, document_html, api_visibility="private")
+        gr.api(handlers.chat_api, api_name="chat")
+    return app
+
+
+def launch(handlers: Handlers, host: str = "127.0.0.1", port: int = 7860,
+           auth: tuple[str, str] | None = None, block: bool = True):
+    """Serve the page; on loopback unless ``host`` says otherwise."""
+    app = build_app(handlers)
+    app.queue(default_concurrency_limit=4)
+    app.launch(server_name=host, server_port=port, auth=auth, css=render.CSS, head=render.HEAD,
+               prevent_thread_lock=not block, show_error=False, footer_links=["api"], quiet=True)
+    return app

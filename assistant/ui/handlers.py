@@ -1,0 +1,246 @@
+"""What the UI's controls do, without Gradio: testable with a fake chat model and no browser.
+
+One ``Handlers`` per process (retriever, model, settings); one ``Conversation`` per browser
+session (Gradio keeps it in a ``gr.State``, so two sessions never share a history).
+"""
+
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from index.errors import AssistantError, NotFoundError, QueryError
+from index.lookup import look_up
+from index.models import Paragraph
+from index.retriever import Retriever
+from index.textclean import detect_lang
+
+from ..answer import Answer
+from ..chain import answer_question
+from . import html as render
+
+HINTS = {
+    "empty": "Type a question first. 请先输入问题。",
+    "verify_empty": "Type a citation such as “CCW/GGE.1/2023/2 para. 21 (c)”, “第 21 段(c)” or a "
+                    "symbol. 请输入引文，例如“CCW/GGE.1/2023/2 号文件第 21 段(c)分段”。",
+}
+CONTEXT_PARAGRAPHS = 4  # shown on each side of a cited paragraph in the document view
+
+
+@dataclass
+class Conversation:
+    """One browser session's answers, oldest first; the questions are the chain's history."""
+
+    turns: list[Answer] = field(default_factory=list)
+
+    def history(self) -> list[str]:
+        return [answer.question for answer in self.turns]
+
+    def numbered(self) -> list[tuple[int, Answer]]:
+        return list(enumerate(self.turns, 1))
+
+    def cited(self) -> list[tuple[str, str]]:
+        """(label, paragraph id) of every paragraph cited so far, newest answer first."""
+        seen: dict[str, str] = {}
+        for answer in reversed(self.turns):
+            for c in answer.citations:
+                seen.setdefault(c.paragraph.id, c.label)
+        return [(label, pid) for pid, label in seen.items()]
+
+
+@dataclass
+class Reply:
+    """What one step of a streamed answer shows."""
+
+    chat: list[dict]
+    sources: str = ""
+    status: str = ""
+    done: bool = False
+    answer: Answer | None = None
+
+
+class Handlers:
+    def __init__(self, retriever: Retriever, llm, settings, model_name: str = ""):
+        self.retriever, self.llm, self.settings = retriever, llm, settings
+        self.model_name = model_name
+
+    # ---- what the page says about itself -------------------------------------------------
+
+    def corpus_line(self) -> str:
+        paragraphs = list(self.retriever.paragraphs.values())
+        documents = {p.symbol or p.doc_title for p in paragraphs}
+        langs = sorted({p.lang for p in paragraphs}, reverse=True)
+        names = {"zh": "Chinese 中文", "en": "English"}
+        return (f"The corpus holds {len(documents)} UN disarmament documents in "
+                f"{' and '.join(names.get(lang, lang) for lang in langs)}, "
+                f"{len(paragraphs)} citable paragraphs. 语料库收有 {len(documents)} 份联合国裁军文件，"
+                f"共 {len(paragraphs)} 个可引用段落。")
+
+    def settings_line(self) -> str:
+        model = {"local": f"local model ({self.model_name or self.settings.local_model})",
+                 "openai": f"remote model ({self.settings.llm_model or self.settings.llm_base_url})",
+                 "none": "none — answers quote the best passages (extractive)"}[self.settings.llm]
+        return (f"Language model: {model} · passages per answer: {self.settings.passages} · "
+                f"search results: {self.settings.k}")
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(display name, symbol or doc id) of every indexed document, by symbol."""
+        names: dict[str, str] = {}
+        for p in self.retriever.paragraphs.values():
+            key = p.symbol or p.doc_id
+            names.setdefault(key, f"{p.symbol} — {p.doc_title}" if p.symbol else p.doc_title)
+        return sorted(((name, key) for key, name in names.items()), key=lambda item: item[1])
+
+    # ---- conversation ---------------------------------------------------------------------
+
+    def respond(self, message: str, chat: list[dict], conversation: Conversation
+                ) -> Iterator[Reply]:
+        """Stream one answer: the user's message, the model's words as they come, then the
+        checked answer with its sources. Bad input changes nothing and says why."""
+        question = (message or "").strip()
+        if not question:
+            yield Reply(chat=chat, status=HINTS["empty"], done=True)
+            return
+        if len(question) > self.settings.max_question_chars:
+            yield Reply(chat=chat, done=True,
+                        status=f"The question is {len(question)} characters long; the limit is "
+                               f"{self.settings.max_question_chars}. 问题过长。")
+            return
+        lang = detect_lang(question)
+        shown = chat + [{"role": "user", "content": render.user_message(question)}]
+        yield Reply(chat=shown + [{"role": "assistant", "content": "…"}])
+        draft = ""
+        for kind, value in self._stream(question, conversation.history()):
+            if kind == "token":
+                draft += value
+                yield Reply(chat=shown + [{"role": "assistant",
+                                           "content": render.draft_message(draft, lang)}])
+            elif kind == "error":
+                yield Reply(chat=chat, status=str(value), done=True)
+                return
+            else:
+                answer: Answer = value
+                conversation.turns.append(answer)
+                turn = len(conversation.turns)
+                final = shown + [{"role": "assistant",
+                                  "content": render.answer_message(answer, turn)}]
+                yield Reply(chat=final, done=True, answer=answer,
+                            sources=render.sources_panel(conversation.numbered(),
+                                                         self.retriever.counterpart),
+                            status=answer.notice)
+
+    def _stream(self, question: str, history: list[str]) -> Iterator[tuple[str, object]]:
+        """The chain runs in a worker thread; its tokens come back through a queue."""
+        events: queue.Queue = queue.Queue()
+
+        def work():
+            try:
+                result = answer_question(question, history, self.retriever, self.llm,
+                                         self.settings, on_token=lambda t: events.put(("token", t)))
+                events.put(("answer", result))
+            except AssistantError as exc:
+                events.put(("error", exc))
+            except Exception as exc:  # the page must say something, not hang
+                events.put(("error", f"internal error: {type(exc).__name__}: {exc}"))
+
+        threading.Thread(target=work, daemon=True).start()
+        while True:
+            kind, value = events.get()
+            yield kind, value
+            if kind != "token":
+                return
+
+    def new_conversation(self) -> Conversation:
+        return Conversation()
+
+    def export(self, conversation: Conversation) -> tuple[str, str | None]:
+        """The latest answer as Markdown, and a file of it to download."""
+        if not conversation.turns:
+            return "", None
+        text = render.answer_markdown(conversation.turns[-1])
+        handle = tempfile.NamedTemporaryFile("w", suffix=".md", prefix="answer-", delete=False,
+                                             encoding="utf-8")
+        with handle:
+            handle.write(text)
+        return text, str(Path(handle.name))
+
+    # ---- verification and documents ---------------------------------------------------------
+
+    def verify(self, citation: str) -> str:
+        text = (citation or "").strip()
+        if not text:
+            return render.not_found(HINTS["verify_empty"], [], "en")
+        lang = detect_lang(text)
+        try:
+            found = look_up(self.retriever, text)
+        except NotFoundError as exc:
+            return render.not_found(str(exc), exc.nearest, lang)
+        except QueryError as exc:
+            return render.not_found(str(exc), [], lang)
+        return render.verify_result(found, lang, self.retriever.counterpart)
+
+    def open_document(self, document: str, locator: str = "") -> str:
+        """A document by symbol, at the paragraph ``locator`` names when given."""
+        if not document:
+            return ""
+        locator = (locator or "").strip()
+        if locator:
+            if locator[0].isdigit():  # "21 (c)" in the paragraph box means para. 21 (c)
+                locator = f"para. {locator}"
+            try:
+                found = look_up(self.retriever, f"{document} {locator}")
+            except NotFoundError as exc:
+                return render.not_found(str(exc), exc.nearest, detect_lang(locator))
+            except QueryError as exc:
+                return render.not_found(str(exc), [], "en")
+            mine = [p for p in found if document in (p.symbol, p.doc_id)]
+            if not mine:
+                return render.not_found(f"no such paragraph in {document}: {locator}", found,
+                                        detect_lang(locator))
+            # the language version that browsing the document shows first
+            shown_first = self.retriever.document(document)[0].lang
+            mine.sort(key=lambda p: p.lang != shown_first)
+            return self.open_paragraph(mine[0].id)
+        paragraphs = self.retriever.document(document)
+        if not paragraphs:
+            return render.not_found(f"no document '{document}' in the index", [], "en")
+        first_lang = paragraphs[0].lang
+        return render.document_view(_one_version(paragraphs, first_lang), first_lang,
+                                    self.retriever.counterpart)
+
+    def open_paragraph(self, paragraph_id: str) -> str:
+        """The cited paragraph's document, the paragraph highlighted among its neighbours."""
+        focus = self.retriever.paragraphs.get(paragraph_id or "")
+        if focus is None:
+            return ""
+        paragraphs = _one_version(self.retriever.document(focus.doc_id), focus.lang)
+        return render.document_view(paragraphs, focus.lang, self.retriever.counterpart,
+                                    focus=focus, around=CONTEXT_PARAGRAPHS)
+
+    # ---- the API endpoint -----------------------------------------------------------------
+
+    def chat_api(self, message: str, history: list[str] | None = None) -> dict:
+        """One answer for scripts: text, refusal flag, notice, and each citation with its
+        label, text and the other language version."""
+        answer = answer_question(message, list(history or []), self.retriever, self.llm,
+                                 self.settings)
+        citations = []
+        for c in answer.citations:
+            other = self.retriever.counterpart(c.paragraph)
+            citations.append({"key": c.key, "label": c.label, "id": c.paragraph.id,
+                              "text": c.paragraph.text, "section": list(c.paragraph.section),
+                              "other_language": None if other is None else
+                              {"label": other.label(), "text": other.text}})
+        return {"answer": answer.text, "refused": answer.refused, "mode": answer.mode,
+                "notice": answer.notice, "citations": citations,
+                "markdown": render.answer_markdown(answer)}
+
+
+def _one_version(paragraphs: list[Paragraph], lang: str) -> list[Paragraph]:
+    """One language version of a document (the other is shown beside each paragraph)."""
+    chosen = [p for p in paragraphs if p.lang == lang]
+    return chosen or paragraphs

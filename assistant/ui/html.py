@@ -1,0 +1,189 @@
+"""HTML and Markdown for the UI, built from escaped text only.
+
+Document text and model output are material, never markup: every string that comes from a
+document, a question or the model passes through ``html.escape`` (and, inside chat messages,
+Markdown escaping) before the few tags this module writes itself are added. A ``<script>`` in a
+paragraph therefore shows as text and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable
+
+from index.glossary import TERMS
+from index.models import Paragraph
+
+from ..answer import Answer
+from ..guard import MARKER
+
+Counterpart = Callable[[Paragraph], "Paragraph | None"]
+
+# Markdown would turn "*", "_", "[", "#"… in a document into formatting: escaped with "\".
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+TEXTS = {
+    "en": {"sources": "Sources", "section": "Section", "no_sources": "No paragraphs cited.",
+           "checking": "checking the citations…", "not_found": "No such paragraph",
+           "nearest": "The nearest valid ones are:", "no_document": "No such document"},
+    "zh": {"sources": "出处", "section": "章节", "no_sources": "没有引用段落。",
+           "checking": "正在核对引文……", "not_found": "没有这个段落",
+           "nearest": "最接近的有效段落：", "no_document": "没有这份文件"},
+}
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def source_id(turn: int, key: int) -> str:
+    """The element id of citation ``key`` of answer ``turn`` in the sources panel."""
+    return f"src-{turn}-{key}"
+
+
+def answer_message(answer: Answer, turn: int) -> str:
+    """The chat message for a checked answer: escaped text with clickable [n] markers."""
+    pieces, last = [], 0
+    for match in MARKER.finditer(answer.text):
+        pieces.append(escape_markdown(answer.text[last:match.start()]))
+        for key in re.findall(r"\d+", match.group(1)):
+            pieces.append(f' <span class="cite" data-target="{source_id(turn, int(key))}" '
+                          f'title="show the paragraph">[{key}]</span>')
+        last = match.end()
+    pieces.append(escape_markdown(answer.text[last:]))
+    body = "".join(pieces).replace("\n", "  \n")
+    if answer.notice and answer.notice not in answer.text:
+        body += f"\n\n*{escape_markdown(answer.notice)}*"
+    return body
+
+
+def draft_message(draft: str, lang: str) -> str:
+    """The model's words as they stream, before the guard has checked them."""
+    return f"{escape_markdown(draft)}\n\n*{TEXTS[lang]['checking']}*"
+
+
+def user_message(text: str) -> str:
+    return escape_markdown(text)
+
+
+def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, element_id: str = "",
+                    heading: str = "", highlight: bool = False) -> str:
+    """One paragraph with its label, section path and text, and beside it the same paragraph in
+    the other language when the corpus holds it."""
+    other = counterpart(p)
+    columns = [_column(p)] + ([_column(other)] if other is not None else [])
+    section = (f'<div class="section">{html.escape(" › ".join(p.section))}</div>'
+               if p.section else "")
+    classes = "para highlight" if highlight else "para"
+    ident = f' id="{html.escape(element_id)}"' if element_id else ""
+    head = f'<div class="para-head">{html.escape(heading)}</div>' if heading else ""
+    return (f'<div class="{classes}"{ident} data-paragraph="{html.escape(p.id)}">{head}{section}'
+            f'<div class="columns">{"".join(columns)}</div></div>')
+
+
+def _column(p: Paragraph) -> str:
+    """One language version, labelled in its own language."""
+    return (f'<div class="column" lang="{p.lang}"><div class="label">{html.escape(p.label())}'
+            f'</div><div class="text">{html.escape(p.text)}</div></div>')
+
+
+def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> str:
+    """Every answer's cited paragraphs, newest answer first, each under an id its markers
+    point at."""
+    if not turns:
+        return ""
+    blocks = []
+    for turn, answer in reversed(turns):
+        words = TEXTS[answer.lang]
+        items = [paragraph_block(c.paragraph, answer.lang, counterpart,
+                                 element_id=source_id(turn, c.key),
+                                 heading=f"[{c.key}] {c.label}")
+                 for c in answer.citations]
+        body = "".join(items) or f'<p class="empty">{words["no_sources"]}</p>'
+        blocks.append(f'<section class="turn"><h4>{words["sources"]} · '
+                      f'{html.escape(_shorten(answer.question))}</h4>{body}</section>')
+    return f'<div class="sources">{"".join(blocks)}</div>'
+
+
+def document_view(paragraphs: list[Paragraph], lang: str, counterpart: Counterpart,
+                  focus: Paragraph | None = None, around: int | None = None) -> str:
+    """A document in reading order; ``focus`` highlighted, with ``around`` paragraphs on each
+    side of it (the whole document when ``around`` is None)."""
+    if not paragraphs:
+        return ""
+    shown = paragraphs
+    if focus is not None and around is not None:
+        index = next((i for i, p in enumerate(paragraphs) if p.id == focus.id), 0)
+        shown = paragraphs[max(0, index - around): index + around + 1]
+    first = paragraphs[0]
+    title = html.escape(" · ".join(filter(None, [first.symbol, first.doc_title])))
+    blocks = [paragraph_block(p, lang, counterpart, highlight=focus is not None and p.id == focus.id,
+                              element_id="focus" if focus is not None and p.id == focus.id else "")
+              for p in shown]
+    return f'<div class="document"><h3>{title}</h3>{"".join(blocks)}</div>'
+
+
+def verify_result(found: list[Paragraph], lang: str, counterpart: Counterpart) -> str:
+    return "".join(paragraph_block(p, lang, counterpart, heading=p.label(lang)) for p in found)
+
+
+def not_found(message: str, nearest: list[Paragraph], lang: str) -> str:
+    words = TEXTS[lang]
+    items = "".join(f"<li>{html.escape(p.label(lang))}</li>" for p in nearest)
+    listing = f'<p>{words["nearest"]}</p><ul>{items}</ul>' if items else ""
+    return f'<div class="not-found"><p><strong>{html.escape(message)}</strong></p>{listing}</div>'
+
+
+def glossary_markdown() -> str:
+    rows = ["| English | 中文 | |", "|---|---|---|"]
+    for term in TERMS:
+        abbreviations = [f for f in term.en[1:] if f.isupper()]
+        english = term.preferred_en + (f" ({', '.join(abbreviations)})" if abbreviations else "")
+        rows.append(f"| {escape_markdown(english)} | {escape_markdown(term.preferred_zh)} | "
+                    f"{escape_markdown(term.explain_en)} {escape_markdown(term.explain_zh)} |")
+    return "\n".join(rows)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """An answer for export: the text, then each citation with the paragraph it cites."""
+    lines = [f"## {answer.question}", "", answer.text, ""]
+    if answer.notice and answer.notice not in answer.text:
+        lines += [f"*{answer.notice}*", ""]
+    if answer.citations:
+        lines += [f"### {TEXTS[answer.lang]['sources']}", ""]
+        for c in answer.citations:
+            lines += [f"[{c.key}] **{c.label}**", ""]
+            lines += ["> " + line for line in c.paragraph.text.splitlines()] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+CSS = """
+.sources .para, .document .para { border-left: 3px solid #d0d7de; padding: 4px 10px; margin: 8px 0; }
+.para.highlight, .para.flash { border-left-color: #0969da; background: #ddf4ff; }
+.para .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; }
+.para .label, .para-head { font-weight: 600; font-size: 0.9em; }
+.para .section { color: #57606a; font-size: 0.85em; }
+.para .text { white-space: pre-wrap; }
+.cite { color: #0969da; cursor: pointer; font-weight: 600; }
+.not-found { color: #9a6700; }
+"""
+
+# One click on a [n] marker brings its paragraph into view in the sources panel.
+HEAD = """
+<script>
+document.addEventListener("click", function (event) {
+  const marker = event.target.closest("[data-target]");
+  if (!marker) return;
+  const target = document.getElementById(marker.dataset.target);
+  if (!target) return;
+  target.scrollIntoView({behavior: "smooth", block: "center"});
+  target.classList.add("flash");
+  setTimeout(function () { target.classList.remove("flash"); }, 2000);
+});
+</script>
+"""

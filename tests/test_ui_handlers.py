@@ -1,0 +1,152 @@
+"""The UI's handlers without a browser: streaming, history, sources, checks, export, escaping."""
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant.answer import Answer, Citation
+from assistant.settings import Settings
+from assistant.ui import html as render
+from assistant.ui.handlers import Conversation, Handlers
+
+SETTINGS = Settings(llm="none", translate=False)
+
+
+@pytest.fixture(autouse=True)
+def always_relevant(monkeypatch):
+    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
+    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
+
+
+def handlers(retriever, llm=None, **changes):
+    return Handlers(retriever, llm, SETTINGS.with_(**changes) if changes else SETTINGS)
+
+
+def run(h, message, chat=None, conversation=None):
+    conversation = conversation if conversation is not None else Conversation()
+    replies = list(h.respond(message, chat or [], conversation))
+    return replies, conversation
+
+
+def test_an_answer_streams_then_shows_checked_text_and_sources(fake_retriever):
+    llm = FakeListChatModel(responses=[
+        "States should provide appropriate training and instructions for human operators [1]."])
+    replies, conversation = run(handlers(fake_retriever, llm),
+                                "Should States provide training to human operators?")
+    streamed = [r for r in replies if not r.done]
+    assert len(streamed) > 2  # the placeholder, then the model's words piece by piece
+    assert "checking the citations" in streamed[-1].chat[-1]["content"]
+    final = replies[-1]
+    assert final.done and final.answer is conversation.turns[0]
+    message = final.chat[-1]["content"]
+    assert 'class="cite" data-target="src-1-1"' in message
+    assert 'id="src-1-1"' in final.sources
+    cited = final.answer.citations[0].paragraph
+    assert cited.label() in final.sources or cited.label("en") in final.sources
+
+
+def test_follow_up_sends_the_earlier_questions_as_history(fake_retriever, monkeypatch):
+    seen = []
+
+    def fake_chain(question, history, *args, **kwargs):
+        seen.append(list(history))
+        return Answer(question=question, lang="en", text="An answer.", mode="extractive")
+
+    monkeypatch.setattr("assistant.ui.handlers.answer_question", fake_chain)
+    h = handlers(fake_retriever)
+    replies, conversation = run(h, "What should States do to limit LAWS?")
+    run(h, "And what about training?", replies[-1].chat, conversation)
+    assert seen == [[], ["What should States do to limit LAWS?"]]
+    assert len(replies[-1].chat) == 2
+
+
+def test_two_conversations_keep_separate_histories(fake_retriever):
+    h = handlers(fake_retriever)
+    first, second = Conversation(), Conversation()
+    run(h, "Should States provide training to human operators?", conversation=first)
+    run(h, "国际人道法适用于致命性自主武器系统吗？", conversation=second)
+    assert first.history() == ["Should States provide training to human operators?"]
+    assert second.history() == ["国际人道法适用于致命性自主武器系统吗？"]
+
+
+def test_empty_message_sends_nothing_and_hints(fake_retriever):
+    replies, conversation = run(handlers(fake_retriever), "   ", chat=[])
+    assert len(replies) == 1 and replies[0].chat == [] and "Type a question" in replies[0].status
+    assert conversation.turns == []
+
+
+def test_overlong_message_is_refused_with_a_message(fake_retriever):
+    replies, conversation = run(handlers(fake_retriever, max_question_chars=50), "why " * 40)
+    assert replies[-1].chat == [] and "limit is 50" in replies[-1].status
+    assert conversation.turns == []
+
+
+def test_extractive_fallback_is_said_in_the_status(fake_retriever):
+    replies, _ = run(handlers(fake_retriever), "Should States provide training to human operators?")
+    assert "No language model is configured" in replies[-1].status
+
+
+def test_markup_in_documents_and_answers_is_shown_as_text(fake_retriever):
+    evil = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+    paragraph = next(iter(fake_retriever.paragraphs.values()))
+    answer = Answer(question=evil, lang="en", text=f"{evil} [1]",
+                    citations=[Citation(1, paragraph, paragraph.label())])
+    message = render.answer_message(answer, 1)
+    assert "<script>" not in message and "<img" not in message and "&lt;script&gt;" in message
+    tampered = type(paragraph)(**{**paragraph.__dict__, "text": evil})
+    block = render.paragraph_block(tampered, "en", lambda p: None)
+    assert "<script>" not in block and "&lt;script&gt;alert(1)&lt;/script&gt;" in block
+    panel = render.sources_panel([(1, answer)], fake_retriever.counterpart)
+    assert "<script>" not in panel
+
+
+def test_verify_gives_the_exact_text_or_the_nearest_valid_ones(fake_retriever):
+    h = handlers(fake_retriever)
+    found = h.verify("CCW/GGE.1/2023/2 para. 22 (c)")
+    assert "Provide appropriate training and instructions for human operators." in found
+    missing = h.verify("CCW/GGE.1/2023/2 para. 99")
+    assert "no such paragraph" in missing and "CCW/GGE.1/2023/2, para. 25" in missing
+    assert "Type a citation" in h.verify("  ")
+
+
+def test_document_view_highlights_the_cited_paragraph_among_its_neighbours(fake_retriever):
+    h = handlers(fake_retriever)
+    target = next(p for p in fake_retriever.paragraphs.values()
+                  if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "21")
+    view = h.open_paragraph(target.id)
+    assert 'class="para highlight" id="focus"' in view
+    assert view.count('class="para') <= 2 * 4 + 1 + 20  # a window, not the whole report
+    assert h.open_document("CCW/GGE.1/2023/2", "21") == view
+    assert "no such paragraph" in h.open_document("CCW/GGE.1/2023/2", "99")
+    whole = h.open_document("CCW/GGE.1/2023/2")
+    assert whole.count('class="para') > view.count('class="para')
+
+
+def test_every_document_can_be_browsed(fake_retriever):
+    h = handlers(fake_retriever)
+    for name, key in h.documents():
+        assert name and 'class="para' in h.open_document(key)
+
+
+def test_export_writes_the_answer_with_cited_texts(fake_retriever, tmp_path):
+    h = handlers(fake_retriever)
+    _, conversation = run(h, "Should States provide training to human operators?")
+    text, path = h.export(conversation)
+    answer = conversation.turns[-1]
+    assert text.startswith("## Should States provide training")
+    assert all(c.label in text and c.paragraph.text.splitlines()[0] in text
+               for c in answer.citations)
+    assert open(path, encoding="utf-8").read() == text
+    assert h.export(Conversation()) == ("", None)
+
+
+def test_chat_api_returns_citations_with_both_languages(fake_retriever):
+    result = handlers(fake_retriever).chat_api("国际人道法适用于致命性自主武器系统吗？")
+    assert result["citations"] and not result["refused"]
+    assert any(c["other_language"] for c in result["citations"])
+    assert set(result) >= {"answer", "refused", "mode", "notice", "citations", "markdown"}
+
+
+def test_settings_and_corpus_are_described(fake_retriever):
+    h = handlers(fake_retriever)
+    assert "passages per answer: 3" in h.settings_line() and "extractive" in h.settings_line()
+    assert f"{len(fake_retriever.paragraphs)} citable paragraphs" in h.corpus_line()
