@@ -38,7 +38,7 @@ def test_an_answer_streams_then_shows_checked_text_and_sources(fake_retriever):
     final = replies[-1]
     assert final.done and final.answer is conversation.turns[0]
     message = final.chat[-1]["content"]
-    assert 'class="cite" data-target="src-1-1"' in message
+    assert 'class="cite to-src-1-1"' in message
     assert 'id="src-1-1"' in final.sources
     cited = final.answer.citations[0].paragraph
     assert cited.label() in final.sources or cited.label("en") in final.sources

@@ -48,7 +48,9 @@ def answer_message(answer: Answer, turn: int) -> str:
     for match in MARKER.finditer(answer.text):
         pieces.append(escape_markdown(answer.text[last:match.start()]))
         for key in re.findall(r"\d+", match.group(1)):
-            pieces.append(f' <span class="cite" data-target="{source_id(turn, int(key))}" '
+            # The chat's HTML sanitizer drops data-* attributes but keeps classes: the
+            # marker names its paragraph's element id in a class the page's script reads.
+            pieces.append(f' <span class="cite to-{source_id(turn, int(key))}" '
                           f'title="show the paragraph">[{key}]</span>')
         last = match.end()
     pieces.append(escape_markdown(answer.text[last:]))
@@ -165,7 +167,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 CSS = """
 .sources .para, .document .para { border-left: 3px solid #d0d7de; padding: 4px 10px; margin: 8px 0; }
 .para.highlight, .para.flash { border-left-color: #0969da; background: #ddf4ff; }
-.para .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; }
+.para .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
 .para .label, .para-head { font-weight: 600; font-size: 0.9em; }
 .para .section { color: #57606a; font-size: 0.85em; }
 .para .text { white-space: pre-wrap; }
@@ -177,13 +179,22 @@ CSS = """
 HEAD = """
 <script>
 document.addEventListener("click", function (event) {
-  const marker = event.target.closest("[data-target]");
+  const marker = event.target.closest(".cite");
   if (!marker) return;
-  const target = document.getElementById(marker.dataset.target);
+  const name = [...marker.classList].find(function (c) { return c.startsWith("to-"); });
+  const target = name && document.getElementById(name.slice(3));
   if (!target) return;
   target.scrollIntoView({behavior: "smooth", block: "center"});
   target.classList.add("flash");
   setTimeout(function () { target.classList.remove("flash"); }, 2000);
 });
+// A document opened at a cited paragraph scrolls to it.
+new MutationObserver(function () {
+  const focus = document.getElementById("focus");
+  if (focus && !focus.dataset.shown) {
+    focus.dataset.shown = "1";
+    focus.scrollIntoView({block: "center"});
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
 </script>
 """

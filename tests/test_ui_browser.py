@@ -1,0 +1,181 @@
+"""The page in a real browser: Debian's chromium driven by Playwright against the app on loopback.
+
+Screenshots of each step go to test-artifacts/ui/. Without /usr/bin/chromium these tests skip,
+unless REQUIRE_BROWSER=1 (set by .ci/run, which installs it) turns that into a failure.
+"""
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from assistant.ui.app import launch
+from assistant.ui.handlers import Handlers
+from index.retriever import Retriever
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags chromium keeps calling out and this machine's closed
+# network refuses it, many times a second.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "ui"
+TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(real_store):
+    settings = Settings(llm="none", translate=False)
+    retriever = Retriever(real_store)
+    port = _free_port()
+    app = launch(Handlers(retriever, None, settings), port=port, block=False)
+    yield f"http://127.0.0.1:{port}/", retriever
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium (see README)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.wait_for_selector("#message textarea")
+    return page
+
+
+def ask(page, question: str, answers_before: int):
+    page.fill("#message textarea", question)
+    page.press("#message textarea", "Enter")
+    # the checked answer has arrived when the answer count grows and no draft is streaming
+    page.wait_for_function(
+        """n => document.querySelectorAll('#chat .message.bot, #chat [data-testid="bot"]').length > n
+               && !document.querySelector('#chat').innerText.includes('checking the citations')""",
+        arg=answers_before)
+    page.wait_for_selector("#sources .para")
+
+
+def bot_messages(page):
+    return page.locator('#chat [data-testid="bot"]')
+
+
+def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
+    url, _ = server
+    page = open_page(browser, url)
+    page.screenshot(path=SHOTS / "0-start.png")
+    assert "citable paragraphs" in page.inner_text("#corpus-line")
+    assert "Language model: none" in page.inner_text("#settings-line")
+
+    ask(page, "国际人道法适用于致命性自主武器系统吗？", 0)
+    page.screenshot(path=SHOTS / "1-chinese-answer.png")
+    first = bot_messages(page).last.inner_text()
+    assert "[1]" in first and "未配置语言模型" in first
+
+    # one click on a marker brings its paragraph into view, highlighted
+    page.locator("#chat .cite").first.click()
+    target = page.locator("#sources .para.flash")
+    target.wait_for()
+    assert target.is_visible()
+    assert "21" in target.inner_text()
+    page.screenshot(path=SHOTS / "2-citation-clicked.png")
+
+    ask(page, "Should States provide training to human operators?", 1)
+    page.screenshot(path=SHOTS / "3-english-answer.png")
+    english = bot_messages(page).last.inner_text()
+    assert "No language model is configured" in english and "[1]" in english
+    # sources show both language versions side by side where the corpus has both
+    assert page.locator("#sources .para .column[lang=zh]").count() > 0
+    assert page.locator("#sources .para .column[lang=en]").count() > 0
+
+    ask(page, "And what about the Chinese version?", 2)  # a follow-up keeps the conversation
+    assert bot_messages(page).count() == 3
+    page.screenshot(path=SHOTS / "4-follow-up.png")
+
+    page.get_by_role("tab", name="Verify a citation 核对引文").click()
+    page.fill("#verify-input textarea", "CCW/GGE.1/2023/2 para. 22 (c)")
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-result .para")
+    assert "Provide appropriate training and instructions for human operators." in \
+        page.inner_text("#verify-result")
+    page.fill("#verify-input textarea", "CCW/GGE.1/2023/2 第 99 段")
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-result .not-found")
+    assert "CCW/GGE.1/2023/2" in page.inner_text("#verify-result .not-found")
+    page.screenshot(path=SHOTS / "5-verify.png")
+
+    page.get_by_role("tab", name="Documents 文件").click()
+    page.locator("#cited input").click()
+    page.get_by_role("option").first.click()
+    page.wait_for_selector("#document-view .para.highlight")
+    page.screenshot(path=SHOTS / "6-document-view.png")
+
+    page.get_by_role("tab", name="Ask 提问").click()
+    page.click("#new-conversation")
+    page.wait_for_function("() => !document.querySelector('#sources .para')")
+    assert bot_messages(page).count() == 0
+    page.close()
+
+
+def test_empty_message_sends_nothing_and_shows_a_hint(server, browser):
+    url, _ = server
+    page = open_page(browser, url)
+    page.click("#send")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('Type a')")
+    assert bot_messages(page).count() == 0
+    page.close()
+
+
+def test_two_sessions_keep_separate_histories(server, browser):
+    url, _ = server
+    one, two = open_page(browser, url), open_page(browser, url)
+    ask(one, "Who chaired the group in 2023?", 0)
+    ask(two, "联大第 78/241 号决议要求秘书长做什么？", 0)
+    assert bot_messages(one).count() == 1 and bot_messages(two).count() == 1
+    assert "78/241" not in one.inner_text("#chat")
+    assert "chaired" not in two.inner_text("#chat")
+    one.close()
+    two.close()
+
+
+def test_markup_in_questions_and_documents_never_runs(server, browser):
+    url, retriever = server
+    target = next(p for p in retriever.paragraphs.values()
+                  if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "25")
+    evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+    retriever.paragraphs[target.id] = type(target)(**{**target.__dict__, "text": evil})
+    try:
+        page = open_page(browser, url)
+        ask(page, f"What was adopted on 19 May 2023? {evil}", 0)
+        page.get_by_role("tab", name="Verify a citation 核对引文").click()
+        page.fill("#verify-input textarea", "CCW/GGE.1/2023/2 para. 25")
+        page.click("#verify-button")
+        page.wait_for_selector("#verify-result .para")
+        page.screenshot(path=SHOTS / "7-markup-as-text.png")
+        assert "<script>window.__xss = 1</script>" in page.inner_text("#verify-result")
+        assert page.evaluate("() => window.__xss") is None
+        page.close()
+    finally:
+        retriever.paragraphs[target.id] = target
