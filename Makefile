@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STORE ?= data/store
 LLM ?= local
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test test-fast index eval eval-answers bench clean
+.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ui clean
 
 setup: $(STAMP)
 
@@ -18,10 +19,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[st,test,local]"
 	touch $(STAMP)
 
+# Debian's chromium and a CJK font for the browser tests (needs root or sudo).
+browser:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-wqy-zenhei; }
+
 run: setup
 	$(PY) -m assistant index --store $(STORE)
 	$(PY) -m assistant prepare-model
-	$(PY) -m assistant chat --store $(STORE)
+	$(PY) -m assistant ui --store $(STORE)
 
 test: setup
 	$(PY) -m pytest -q
@@ -40,6 +46,9 @@ eval-answers: setup
 
 bench: setup
 	$(PY) eval/benchmark.py --store $(STORE)
+
+bench-ui: setup browser
+	$(PY) eval/ui_benchmark.py --store $(STORE)
 
 clean:
 	rm -rf $(VENV) data eval/out

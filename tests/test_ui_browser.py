@@ -179,3 +179,19 @@ def test_markup_in_questions_and_documents_never_runs(server, browser):
         page.close()
     finally:
         retriever.paragraphs[target.id] = target
+
+
+def test_chat_endpoint_answers_scripts_through_gradio_client(server):
+    from gradio_client import Client
+
+    url, _ = server
+    client = Client(url, verbose=False)
+    result = client.predict("Should States provide training to human operators?", [],
+                            api_name="/chat")
+    assert not result["refused"] and result["citations"]
+    first = result["citations"][0]
+    assert first["label"] and first["text"] and f"[{first['key']}]" in result["answer"]
+    follow_up = client.predict("And what does para. 22 (c) say?",
+                               ["What should States do about CCW/GGE.1/2023/2?"], api_name="/chat")
+    assert follow_up["mode"] == "lookup"
+    assert "Provide appropriate training" in follow_up["answer"]

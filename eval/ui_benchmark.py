@@ -1,0 +1,170 @@
+"""UI benchmark: time to a usable page and time to the first visible token, in a real browser.
+
+    python eval/ui_benchmark.py [--store data/store] [--questions 8] [--llm none local]
+                                [--startup] [--out eval/out/ui-benchmark]
+
+For each model it starts `assistant ui` on a free loopback port, drives the page with Playwright
+and Debian's chromium, presses Enter on each question and measures until the answer's first
+characters are visible in the chat (the streamed draft with a model; the whole answer without
+one). `--startup` also times `make run` (index, model check, page) until the page takes input:
+run it after a first `make run`, as users restart. Nothing is asserted; results go to
+ui-benchmark.json / .md under --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eval.qaset import load_qa  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+BOT = '#chat [data-testid="bot"]'
+FIRST_VISIBLE = f"""n => {{
+  const bots = document.querySelectorAll('{BOT}');
+  if (bots.length <= n) return false;
+  const text = bots[bots.length - 1].innerText.trim();
+  return text !== '' && text !== '…';
+}}"""
+FINISHED = f"""n => document.querySelectorAll('{BOT}').length > n
+  && !document.querySelector('#chat').innerText.includes('checking the citations')
+  && !document.querySelector('#chat').innerText.includes('正在核对引文')"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_usable(browser, url: str, process: subprocess.Popen, limit_s: float = 600):
+    """Open the page as soon as the server answers; usable = the message box takes input."""
+    deadline = time.monotonic() + limit_s
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the UI process exited with {process.returncode}")
+        try:
+            page.goto(url, timeout=2000)
+            page.wait_for_selector("#message textarea", timeout=10000)
+            return page
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"no usable page at {url} after {limit_s} s")
+
+
+def first_tokens(page, questions: list[str]) -> list[float]:
+    timings = []
+    for n, question in enumerate(questions):
+        page.fill("#message textarea", question)
+        started = time.perf_counter()
+        page.press("#message textarea", "Enter")
+        page.wait_for_function(FIRST_VISIBLE, arg=n, polling=20, timeout=120_000)
+        timings.append((time.perf_counter() - started) * 1000)
+        page.wait_for_function(FINISHED, arg=n, timeout=180_000)
+    return timings
+
+
+def summary(ms: list[float]) -> dict:
+    ordered = sorted(ms)
+    return {"n": len(ms), "p50_ms": round(statistics.median(ms)),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]),
+            "max_ms": round(max(ms))}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default="data/store")
+    parser.add_argument("--questions", type=int, default=8)
+    parser.add_argument("--llm", nargs="+", default=["none", "local"])
+    parser.add_argument("--startup", action="store_true", help="also time `make run`")
+    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "ui-benchmark")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    items = [i for i in load_qa(ROOT / "eval" / "qa.jsonl")
+             if i.answerable and not i.history and i.kind in ("newcomer", "researcher")]
+    step = max(1, len(items) // args.questions)
+    questions = [i.question for i in items[::step]][: args.questions]
+    results: dict = {"machine": {"cores": os.cpu_count()}, "questions": len(questions)}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        if args.startup:
+            port = free_port()
+            env = dict(os.environ, ASSISTANT_UI_PORT=str(port))
+            started = time.perf_counter()
+            process = start(["make", "run", f"STORE={args.store}"], env)
+            try:
+                wait_usable(browser, f"http://127.0.0.1:{port}/", process).close()
+                results["make_run_to_usable_page_s"] = round(time.perf_counter() - started, 1)
+            finally:
+                stop(process)
+        for llm in args.llm:
+            port = free_port()
+            started = time.perf_counter()
+            process = start([sys.executable, "-m", "assistant", "ui", "--store", args.store,
+                             "--llm", llm, "--port", str(port)], dict(os.environ))
+            try:
+                page = wait_usable(browser, f"http://127.0.0.1:{port}/", process)
+                ready = time.perf_counter() - started
+                first_tokens(page, questions[:1])  # the first answer also loads lazy parts
+                page.click("#new-conversation")
+                page.wait_for_function(f"() => !document.querySelector('{BOT}')")
+                results[llm] = {"ui_start_to_usable_page_s": round(ready, 1),
+                                "first_visible_token": summary(first_tokens(page, questions))}
+            finally:
+                stop(process)
+        browser.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ui-benchmark.json").write_text(json.dumps(results, indent=2))
+    table = render(results)
+    (args.out / "ui-benchmark.md").write_text(table + "\n")
+    print(table)
+    return 0
+
+
+def render(results: dict) -> str:
+    rows = ["| measure | value |", "|---|---:|"]
+    if "make_run_to_usable_page_s" in results:
+        rows.append(f"| `make run` (already set up) to a usable page | "
+                    f"{results['make_run_to_usable_page_s']} s |")
+    for llm in ("none", "local", "openai"):
+        if llm in results:
+            r = results[llm]
+            f = r["first_visible_token"]
+            rows.append(f"| llm={llm}: `assistant ui` start to a usable page | "
+                        f"{r['ui_start_to_usable_page_s']} s |")
+            rows.append(f"| llm={llm}: Enter to first visible token, p50 / p95 (n={f['n']}) | "
+                        f"{f['p50_ms']} / {f['p95_ms']} ms |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
