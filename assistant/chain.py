@@ -24,7 +24,6 @@ from index.locator import parse_locators
 from index.lookup import nearest_valid, one_per_language_pair
 from index.models import Hit, Paragraph
 from index.retriever import Retriever, validate_query
-from index.series import series_name
 from index.textclean import detect_lang
 from prompts import load as load_prompt
 
@@ -122,7 +121,7 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     # Short passages keep the prompt short: on 2 cores the 1.5B model reads ~100 tokens/s,
     # and the first token waits for the whole prompt.
     passages = "\n\n".join(
-        f"[{key}] ({source_of(p)}) {best_sentence(standalone, p.text, PASSAGE_CHARS[p.lang])}"
+        f"[{key}] {best_sentence(standalone, p.text, PASSAGE_CHARS[p.lang])}"
         for key, p in given.items())
     messages = [SystemMessage(_fill("answer", lang, passages=passages)),
                 HumanMessage(standalone)]
@@ -157,15 +156,6 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
             result = _refusal(question, lang, hits, UNSUPPORTED)
     result.draft, result.given = raw, given
     return result
-
-
-def source_of(paragraph: Paragraph) -> str:
-    """A short "where this comes from" for the model: which passage is the General Assembly's
-    and which the CCW experts' matters when the question names one of them."""
-    if not paragraph.symbol:
-        return paragraph.doc_title
-    return " ".join(filter(None, [series_name(paragraph.symbol, paragraph.lang),
-                                  paragraph.symbol]))
 
 
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",

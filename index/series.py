@@ -32,14 +32,6 @@ KINDS = {
 }
 
 
-def series_name(symbol: str | None, lang: str) -> str:
-    """What the document is, in one language: "General Assembly resolution"; "" if unknown."""
-    for prefix, en, zh in SERIES:
-        if symbol and symbol.startswith(prefix):
-            return en if lang == "en" else zh.split()[0]
-    return ""
-
-
 def describe(symbol: str | None, kind: str = "") -> str:
     """A short bilingual description: "General Assembly resolution 联合国大会决议 联大决议"."""
     words: list[str] = []
