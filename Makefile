@@ -45,7 +45,7 @@ eval-answers: setup
 	$(PY) -m assistant eval eval/qa.jsonl --store $(STORE) --out eval/out/answers-$(LLM) --llm $(LLM)
 
 bench: setup
-	$(PY) eval/benchmark.py --store $(STORE)
+	$(PY) eval/benchmark.py
 
 bench-ui: setup browser
 	$(PY) eval/ui_benchmark.py --store $(STORE)

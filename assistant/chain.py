@@ -80,10 +80,12 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
         return result
 
     standalone = question
-    if history and llm is not None:
+    # A question that stands on its own is not rewritten: the model call would cost seconds
+    # before the first token, and retrieval still sees the history.
+    if history and llm is not None and is_follow_up(question):
         standalone = _safe_call(llm, _fill("rewrite", lang, history="\n".join(history),
                                            question=question), timings, "rewrite_ms") or question
-    elif history:
+    elif history and llm is None:
         standalone = rule_rewrite(question, history)
     step = time.perf_counter()
     hits = retriever.search(question if llm is None else standalone, settings.k,
@@ -160,12 +162,24 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
 
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",
                        re.I)
+# Words that point back at an earlier turn ("it", "the same", "who else", "上述", "这些").
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|same|else|other|also|"
+                         r"above|previous|earlier)\b|其|该|此|这|那|它|他们|上述|前面|同样|也|还", re.I)
+# characters: "And under item 6?" or "那(d)项呢？" lean on what came before
+SHORT_QUESTION = {"en": 25, "zh": 12}
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on the conversation so far and needs rewriting."""
+    question = question.strip()
+    return (bool(FOLLOW_UP.search(question) or REFERS_BACK.search(question))
+            or len(question) < SHORT_QUESTION[detect_lang(question)])
 
 
 def rule_rewrite(question: str, history: list[str]) -> str:
     """Without a model: an elliptical follow-up ("And what about training?") is read with the
     previous question; a question that stands on its own is left alone."""
-    if FOLLOW_UP.search(question.strip()) or len(question) < 25:
+    if is_follow_up(question):
         return f"{history[-1]} {question}"
     return question
 

@@ -187,3 +187,24 @@ def test_the_model_sees_the_passages_and_the_draft_is_kept(retriever):
     for key in answer.given:
         assert f"\n[{key}] " in system
     assert answer.draft == "Operators need appropriate training [1]."
+
+
+def test_a_standalone_question_in_a_conversation_is_not_rewritten(retriever):
+    llm = RecordingChatModel(responses=["Operators need appropriate training [1]."], prompts=[])
+    answer = ask(retriever, "Should States provide appropriate training to human operators?",
+                 llm=llm, history=["Who chaired the group in 2023?"])
+    assert "rewrite_ms" not in answer.timings and len(llm.prompts) == 1
+    assert answer.standalone_question.startswith("Should States provide")
+
+
+@pytest.mark.parametrize("question, follow_up", [
+    ("And what about training?", True), ("Who else served in the Secretariat?", True),
+    ("Will the report also include views from civil society?", True),
+    ("这些结论出现在哪一段？", True), ("那(d)项呢？", True),
+    ("What did the 2023 expert group conclude about human control?", False),
+    ("联大第 78/241 号决议要求秘书长做什么？", False),
+])
+def test_follow_ups_are_told_from_standalone_questions(question, follow_up):
+    from assistant.chain import is_follow_up
+
+    assert is_follow_up(question) is follow_up

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +29,7 @@ HINTS = {
     "verify_empty": "Type a citation such as “CCW/GGE.1/2023/2 para. 21 (c)”, “第 21 段(c)” or a "
                     "symbol. 请输入引文，例如“CCW/GGE.1/2023/2 号文件第 21 段(c)分段”。",
 }
+DRAFT_REFRESH_S = 0.25
 CONTEXT_PARAGRAPHS = 4  # shown on each side of a cited paragraph in the document view
 
 
@@ -113,12 +115,16 @@ class Handlers:
         lang = detect_lang(question)
         shown = chat + [{"role": "user", "content": render.user_message(question)}]
         yield Reply(chat=shown + [{"role": "assistant", "content": "…"}])
-        draft = ""
+        draft, last_shown = "", 0.0
         for kind, value in self._stream(question, conversation.history()):
             if kind == "token":
                 draft += value
-                yield Reply(chat=shown + [{"role": "assistant",
-                                           "content": render.draft_message(draft, lang)}])
+                # The first words at once, then a few updates a second: re-rendering the chat
+                # for every token costs the CPU that the model needs on a small machine.
+                if last_shown == 0.0 or time.monotonic() - last_shown >= DRAFT_REFRESH_S:
+                    last_shown = time.monotonic()
+                    yield Reply(chat=shown + [{"role": "assistant",
+                                               "content": render.draft_message(draft, lang)}])
             elif kind == "error":
                 yield Reply(chat=chat, status=str(value), done=True)
                 return

@@ -1,0 +1,56 @@
+"""The served page: loopback by default, a login when one is configured (a real server)."""
+
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from assistant.settings import Settings
+from assistant.ui.app import launch
+from assistant.ui.handlers import Handlers
+from index.errors import ConfigError
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_configured_login_guards_the_page_and_the_api(fake_retriever):
+    port = _free_port()
+    handlers = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
+    app = launch(handlers, port=port, auth=("reader", "s3cret"), block=False)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "config", timeout=10)
+        assert refused.value.code == 401
+        from gradio_client import Client
+
+        with pytest.raises(Exception):
+            Client(url, verbose=False)
+        client = Client(url, auth=("reader", "s3cret"), verbose=False)
+        result = client.predict("CCW/GGE.1/2023/2 para. 22 (c)", [], api_name="/chat")
+        assert result["mode"] == "lookup"
+    finally:
+        app.close()
+
+
+def test_the_page_listens_on_loopback_only_by_default(fake_retriever):
+    port = _free_port()
+    handlers = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
+    app = launch(handlers, port=port, block=False)
+    try:
+        assert app.server_name == "127.0.0.1"
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=10)
+    finally:
+        app.close()
+
+
+def test_login_needs_both_user_and_password():
+    with pytest.raises(ConfigError, match="both"):
+        Settings(ui_user="reader")
