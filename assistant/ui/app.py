@@ -78,8 +78,12 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                        reply.status, cleared, choices, state)
 
         outputs = [chatbot, sources, status, message, cited, conversation]
-        message.submit(respond, [message, chatbot, conversation], outputs, api_name="ask")
-        send.click(respond, [message, chatbot, conversation], outputs, api_visibility="private")
+        # The "…" placeholder shows that an answer is coming; Gradio's animated progress
+        # overlays would take CPU from the model on a 2-core machine.
+        message.submit(respond, [message, chatbot, conversation], outputs, api_name="ask",
+                       show_progress="hidden")
+        send.click(respond, [message, chatbot, conversation], outputs, api_visibility="private",
+                   show_progress="hidden")
 
         def start_over():
             return [], "", "", handlers.new_conversation(), gr.update(choices=[], value=None)
