@@ -64,7 +64,7 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def wait_usable(browser, url: str, process: subprocess.Popen, limit_s: float = 600):
+def wait_usable(browser, url: str, process: subprocess.Popen, limit_s: float = 1800):
     """Open the page as soon as the server answers; usable = the message box takes input."""
     deadline = time.monotonic() + limit_s
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
