@@ -152,3 +152,8 @@ def test_settings_and_corpus_are_described(fake_retriever):
     h = handlers(fake_retriever)
     assert "passages per answer: 3" in h.settings_line() and "extractive" in h.settings_line()
     assert f"{len(fake_retriever.paragraphs)} citable paragraphs" in h.corpus_line()
+
+
+def test_a_chinese_citation_that_does_not_exist_is_answered_in_chinese(fake_retriever):
+    missing = handlers(fake_retriever).verify("CCW/GGE.1/2023/2 第 99 段")
+    assert "没有这个段落" in missing and "最接近的有效段落" in missing

@@ -184,7 +184,8 @@ class Handlers:
         try:
             found = look_up(self.retriever, text)
         except NotFoundError as exc:
-            return render.not_found(str(exc), exc.nearest, lang)
+            message = str(exc) if lang == "en" else f"{render.TEXTS[lang]['not_found']}：{text}"
+            return render.not_found(message, exc.nearest, lang)
         except QueryError as exc:
             return render.not_found(str(exc), [], lang)
         return render.verify_result(found, lang, self.retriever.counterpart)

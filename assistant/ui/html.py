@@ -26,10 +26,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 TEXTS = {
     "en": {"sources": "Sources", "section": "Section", "no_sources": "No paragraphs cited.",
            "checking": "checking the citations…", "not_found": "No such paragraph",
-           "nearest": "The nearest valid ones are:", "no_document": "No such document"},
+           "nearest": "The nearest valid ones are:"},
     "zh": {"sources": "出处", "section": "章节", "no_sources": "没有引用段落。",
            "checking": "正在核对引文……", "not_found": "没有这个段落",
-           "nearest": "最接近的有效段落：", "no_document": "没有这份文件"},
+           "nearest": "最接近的有效段落："},
 }
 
 
