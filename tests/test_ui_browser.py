@@ -110,6 +110,12 @@ def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
     assert page.locator("#sources .para .column[lang=zh]").count() > 0
     assert page.locator("#sources .para .column[lang=en]").count() > 0
 
+    page.click("#export")  # the latest answer as Markdown, with its cited texts
+    page.wait_for_function(
+        "() => document.querySelector('#export-markdown').innerText.includes('## Should States')")
+    assert "[1] **" in page.inner_text("#export-markdown")
+    assert page.locator("#download").is_visible()
+
     ask(page, "And what about the Chinese version?", 2)  # a follow-up keeps the conversation
     assert bot_messages(page).count() == 3
     page.screenshot(path=SHOTS / "4-follow-up.png")

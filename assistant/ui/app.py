@@ -48,7 +48,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                             gr.Markdown(render.glossary_markdown())
                         with gr.Accordion("Export 导出", open=False) as export_box:
                             markdown = gr.Code(language="markdown", label="Latest answer",
-                                               interactive=False, elem_id="export-markdown")
+                                               interactive=False, elem_id="export-markdown",
+                                               buttons=["copy"])
                             download = gr.DownloadButton("Download .md", elem_id="download")
                     with gr.Column(scale=2):
                         gr.Markdown("### Sources 出处")
