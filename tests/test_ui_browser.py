@@ -70,10 +70,16 @@ def open_page(browser, url):
 def ask(page, question: str, answers_before: int):
     page.fill("#message textarea", question)
     page.press("#message textarea", "Enter")
-    # the checked answer has arrived when the answer count grows and no draft is streaming
+    # the checked answer has arrived when there is one more answer, it is not the "…"
+    # placeholder, and no draft is streaming
     page.wait_for_function(
-        """n => document.querySelectorAll('#chat .message.bot, #chat [data-testid="bot"]').length > n
-               && !document.querySelector('#chat').innerText.includes('checking the citations')""",
+        """n => {
+            const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+            if (bots.length <= n) return false;
+            const last = bots[bots.length - 1].innerText.trim();
+            return last !== '' && last !== '…' && !last.includes('checking the citations')
+                && !last.includes('正在核对引文');
+        }""",
         arg=answers_before)
     page.wait_for_selector("#sources .para")
 
@@ -112,7 +118,8 @@ def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
 
     page.click("#export")  # the latest answer as Markdown, with its cited texts
     page.wait_for_function(
-        "() => document.querySelector('#export-markdown').innerText.includes('## Should States')")
+        "() => (document.querySelector('#export-markdown')?.innerText || '')"
+        "      .includes('## Should States')")
     assert "[1] **" in page.inner_text("#export-markdown")
     assert page.locator("#download").is_visible()
 
