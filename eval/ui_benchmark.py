@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,12 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval.browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from eval.qaset import load_qa  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 BOT = '#chat [data-testid="bot"]'
 FIRST_VISIBLE = f"""n => {{
   const bots = document.querySelectorAll('{BOT}');
@@ -43,12 +39,6 @@ FIRST_VISIBLE = f"""n => {{
 FINISHED = f"""n => document.querySelectorAll('{BOT}').length > n
   && !document.querySelector('#chat').innerText.includes('checking the citations')
   && !document.querySelector('#chat').innerText.includes('正在核对引文')"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(command: list[str], env: dict) -> subprocess.Popen:

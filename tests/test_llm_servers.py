@@ -2,7 +2,6 @@
 and servers that are down, slow or return garbage."""
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -16,17 +15,13 @@ import pytest
 from assistant.chain import answer_question
 from assistant.llm.factory import make_chat_model
 from assistant.settings import Settings
+from eval.browser import free_port
 from index.errors import ConfigError
 from index.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Should States provide training and instructions to human operators of LAWS?"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

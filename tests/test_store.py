@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.browser import free_port
 from index.corpus import load_documents
 from index.errors import ConfigError, StoreError
 from index.retriever import Retriever
@@ -54,11 +54,6 @@ def edit(path: Path, old: str, new: str) -> None:
     assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
     path.write_text(text.replace(old, new), encoding="utf-8")
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---- the fixture corpus ---------------------------------------------------------------------

@@ -5,7 +5,6 @@ unless REQUIRE_BROWSER=1 (set by .ci/run, which installs it) turns that into a f
 """
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,31 +12,20 @@ import pytest
 from assistant.settings import Settings
 from assistant.ui.app import launch
 from assistant.ui.handlers import Handlers
+from eval.browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from index.retriever import Retriever
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags chromium keeps calling out and this machine's closed
-# network refuses it, many times a second.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "ui"
 TIMEOUT_MS = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(real_store):
     settings = Settings(llm="none", translate=False)
     retriever = Retriever(real_store)
-    port = _free_port()
+    port = free_port()
     app = launch(Handlers(retriever, None, settings), port=port, block=False)
     yield f"http://127.0.0.1:{port}/", retriever
     app.close()
@@ -45,7 +33,7 @@ def server(real_store):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
+    if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium (see README)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message)
@@ -54,7 +42,7 @@ def browser():
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

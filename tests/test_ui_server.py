@@ -1,6 +1,5 @@
 """The served page: loopback by default, a login when one is configured (a real server)."""
 
-import socket
 import urllib.error
 import urllib.request
 
@@ -9,19 +8,14 @@ import pytest
 from assistant.settings import Settings
 from assistant.ui.app import launch
 from assistant.ui.handlers import Handlers
+from eval.browser import free_port
 from index.errors import ConfigError
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_configured_login_guards_the_page_and_the_api(fake_retriever):
-    port = _free_port()
+    port = free_port()
     handlers = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
     app = launch(handlers, port=port, auth=("reader", "s3cret"), block=False)
     try:
@@ -41,7 +35,7 @@ def test_a_configured_login_guards_the_page_and_the_api(fake_retriever):
 
 
 def test_the_page_listens_on_loopback_only_by_default(fake_retriever):
-    port = _free_port()
+    port = free_port()
     handlers = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
     app = launch(handlers, port=port, block=False)
     try:
