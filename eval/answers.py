@@ -87,6 +87,7 @@ def run_answer_eval(items: list[QAItem], answer: AnswerFn, out_dir: str | Path, 
             "mode": record["mode"], "notice": record["notice"], "citations": record["citations"],
             "retrieved": record["retrieved"], "timings": record["timings"],
             "draft": record.get("draft", ""), "given": record.get("given", {}),
+            "standalone_question": record.get("standalone_question", ""),
             "metrics": item_metrics(record["retrieved"], item),
             "answer_metrics": answer_metrics(record, item),
         })
