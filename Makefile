@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 
 # Debian's chromium and a CJK font for the browser tests (needs root or sudo).
 browser:
-	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+	test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi wenquanyi || { \
+	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-wqy-zenhei; }
 
 run: setup

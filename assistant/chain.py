@@ -162,9 +162,11 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
 
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",
                        re.I)
-# Words that point back at an earlier turn ("it", "the same", "who else", "上述", "这些").
-REFERS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|same|else|other|also|"
-                         r"above|previous|earlier)\b|其|该|此|这|那|它|他们|上述|前面|同样|也|还", re.I)
+# Words that point back at an earlier turn ("it", "the same", "who else", "上述", "这些"). Single
+# Chinese characters count only at the start: 其 is also in 尤其, 其他; 还 in 还是.
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|this|these|those|same|else|also|above|"
+                         r"previous|earlier)\b|^(其|该|此|这|那|它)|这些|那些|其中|上述|前面|同样|"
+                         r"它们|他们|该段|该文件|这份|那份|这一|那一", re.I)
 # characters: "And under item 6?" or "那(d)项呢？" lean on what came before
 SHORT_QUESTION = {"en": 25, "zh": 12}
 

@@ -32,6 +32,7 @@ MIN_SIMILARITY = 0.80  # multilingual embedding similarity counting as MIN_SUPPO
 ATTRIBUTE_SUPPORT = 0.5  # an unmarked sentence is attributed only on clear support
 CORRECTION_MARGIN = 0.25  # a passage this much better replaces the one the model cited
 MIN_CLAIM_TERMS = 3  # "Yes." is not a claim that needs a source
+BARE_YES_NO = re.compile(r"^\W*(yes|no|是|否|是的|不是|对|不)\W*$", re.I)
 
 Similarity = Callable[[str, Paragraph], float]
 
@@ -136,9 +137,13 @@ def _keys_for(plain: str, cited: list[int], score: _Scorer, notes: list[str],
     if not plain:
         return cited  # a bare marker line cites what the previous sentence said
     substantial = len(tokenize(plain)) >= MIN_CLAIM_TERMS
-    if not substantial and cited and question:
+    if BARE_YES_NO.match(plain) and cited and question:
         # "Yes. [1]" claims the question's own proposition: the passage cited must support it
-        return [k for k in cited if score(question, k) >= MIN_SUPPORT]
+        supported = [k for k in cited if score(question, k) >= MIN_SUPPORT]
+        if not supported:
+            notes.append(f"unsupported answer removed: {plain}")
+            return None
+        return supported
     best, best_score = score.best(plain)
     supported = [k for k in cited if score(plain, k) >= MIN_SUPPORT]
     for key in set(cited) - set(supported):

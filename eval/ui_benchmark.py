@@ -47,11 +47,16 @@ def start(command: list[str], env: dict) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=20)
+            return
+        except ProcessLookupError:  # already gone
+            process.wait()
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def wait_usable(browser, url: str, process: subprocess.Popen, limit_s: float = 1800):
@@ -118,9 +123,11 @@ def summary(ms: list[float]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="data/store")
-    parser.add_argument("--questions", type=int, default=8)
+    parser.add_argument("--questions", type=int, default=8, choices=range(1, 51),
+                        metavar="N (1-50)")
     parser.add_argument("--llm", nargs="*", default=["none", "local"],
-                        help="models to time the first token with (none: only --startup)")
+                        help="models to time the first token with; give none of them "
+                             "(a bare --llm) to time only --startup")
     parser.add_argument("--startup", action="store_true", help="also time `make run`")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "ui-benchmark")
     args = parser.parse_args()
@@ -157,7 +164,8 @@ def main() -> int:
                 ready = time.perf_counter() - started
                 first_tokens(page, questions[:1])  # the first answer also loads lazy parts
                 fresh = summary(first_tokens(page, questions))
-                follow_ups = summary(follow_up_tokens(page, follow_up_items))
+                follow_ups = (summary(follow_up_tokens(page, follow_up_items))
+                              if follow_up_items else None)
                 results[llm] = {"ui_start_to_usable_page_s": round(ready, 1),
                                 "first_visible_token": fresh,
                                 "first_visible_token_in_conversation": follow_ups}
@@ -186,9 +194,10 @@ def render(results: dict) -> str:
             rows.append(f"| llm={llm}: Enter to first visible token, new question, p50 / p95 "
                         f"(n={f['n']}) | {f['p50_ms']} / {f['p95_ms']} ms |")
             c = r["first_visible_token_in_conversation"]
-            rows.append(f"| llm={llm}: the same for a follow-up (rewritten with the history "
-                        f"first), p50 / p95 (n={c['n']}) | "
-                        f"{c['p50_ms']} / {c['p95_ms']} ms |")
+            if c:
+                rows.append(f"| llm={llm}: the same for a follow-up (rewritten with the history "
+                            f"first), p50 / p95 (n={c['n']}) | "
+                            f"{c['p50_ms']} / {c['p95_ms']} ms |")
     return "\n".join(rows)
 
 

@@ -203,6 +203,8 @@ def test_a_standalone_question_in_a_conversation_is_not_rewritten(retriever):
     ("这些结论出现在哪一段？", True), ("那(d)项呢？", True),
     ("What did the 2023 expert group conclude about human control?", False),
     ("联大第 78/241 号决议要求秘书长做什么？", False),
+    ("尤其是哪些条款涉及人类控制？", False), ("国际人道法是否适用于其他武器？", False),
+    ("Did the Group conclude that IHL applies to autonomous weapons systems?", False),
 ])
 def test_follow_ups_are_told_from_standalone_questions(question, follow_up):
     from assistant.chain import is_follow_up

@@ -92,5 +92,6 @@ def test_a_bare_yes_is_judged_against_the_question():
     text, citations, _ = guard("Yes. [1]", GIVEN, "en", question=question)
     assert [c.key for c in citations] == [1] and text == "Yes. [1]"
     # the training passage does not support what was asked: "Yes" cannot rest on it
-    _, citations, _ = guard("Yes. [2]", GIVEN, "en", question=question)
-    assert citations == []
+    text, citations, _ = guard("Yes. [2] Operators need appropriate training [2].", GIVEN, "en",
+                               question=question)
+    assert text == "Operators need appropriate training. [2]"  # the unsupported "Yes" is gone

@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Should States provide training and instructions to human operators of LAWS?"
 
 
-
 @pytest.fixture
 def always_relevant(monkeypatch):
     monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)

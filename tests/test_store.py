@@ -55,7 +55,6 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-
 # ---- the fixture corpus ---------------------------------------------------------------------
 
 def test_fixture_corpus_parses_good_files_and_names_bad_ones(data_dir):

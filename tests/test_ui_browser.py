@@ -92,8 +92,8 @@ def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
     page.locator("#chat .cite").first.click()
     target = page.locator("#sources .para.flash")
     target.wait_for()
-    assert target.is_visible()
-    assert "21" in target.inner_text()
+    assert target.is_visible() and target.get_attribute("id") == "src-1-1"
+    assert "第 21 段" in target.inner_text()
     page.screenshot(path=SHOTS / "2-citation-clicked.png")
 
     ask(page, "Should States provide training to human operators?", 1)

@@ -6,7 +6,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from assistant.answer import Answer, Citation
 from assistant.settings import Settings
 from assistant.ui import html as render
-from assistant.ui.handlers import Conversation, Handlers
+from assistant.ui.handlers import CONTEXT_PARAGRAPHS, Conversation, Handlers
 
 SETTINGS = Settings(llm="none", translate=False)
 
@@ -56,9 +56,9 @@ def test_follow_up_sends_the_earlier_questions_as_history(fake_retriever, monkey
     monkeypatch.setattr("assistant.ui.handlers.answer_question", fake_chain)
     h = handlers(fake_retriever)
     replies, conversation = run(h, "What should States do to limit LAWS?")
-    run(h, "And what about training?", replies[-1].chat, conversation)
+    follow_up, _ = run(h, "And what about training?", replies[-1].chat, conversation)
     assert seen == [[], ["What should States do to limit LAWS?"]]
-    assert len(replies[-1].chat) == 2
+    assert len(follow_up[-1].chat) == 4  # both questions and both answers
 
 
 def test_two_conversations_keep_separate_histories(fake_retriever):
@@ -116,7 +116,7 @@ def test_document_view_highlights_the_cited_paragraph_among_its_neighbours(fake_
                   if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "21")
     view = h.open_paragraph(target.id)
     assert 'class="para highlight" id="focus"' in view
-    assert view.count('class="para') <= 2 * 4 + 1 + 20  # a window, not the whole report
+    assert view.count('class="para') == 2 * CONTEXT_PARAGRAPHS + 1  # a window, not the report
     assert h.open_document("CCW/GGE.1/2023/2", "21") == view
     assert "no such paragraph" in h.open_document("CCW/GGE.1/2023/2", "99")
     whole = h.open_document("CCW/GGE.1/2023/2")
@@ -146,6 +146,12 @@ def test_chat_api_returns_citations_with_both_languages(fake_retriever):
     assert result["citations"] and not result["refused"]
     assert any(c["other_language"] for c in result["citations"])
     assert set(result) >= {"answer", "refused", "mode", "notice", "citations", "markdown"}
+    assert result["error"] is None
+
+
+def test_chat_api_says_why_it_refuses_bad_input(fake_retriever):
+    result = handlers(fake_retriever).chat_api("   ")
+    assert result["error"] and "empty" in result["error"] and result["refused"]
 
 
 def test_settings_and_corpus_are_described(fake_retriever):

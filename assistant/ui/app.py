@@ -31,7 +31,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(elem_id="chat", height=460, label="Conversation",
-                                             sanitize_html=True, buttons=["copy"])
+                                             sanitize_html=True, buttons=["copy"],
+                                             latex_delimiters=[])
                         with gr.Row():
                             message = gr.Textbox(
                                 elem_id="message", show_label=False, scale=5, lines=1,
@@ -79,18 +80,18 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                        reply.status, cleared, choices, state)
 
         outputs = [chatbot, sources, status, message, cited, conversation]
-        # The "…" placeholder shows that an answer is coming; Gradio's animated progress
-        # overlays would take CPU from the model on a 2-core machine.
-        message.submit(respond, [message, chatbot, conversation], outputs, api_name="ask",
-                       show_progress="hidden")
-        send.click(respond, [message, chatbot, conversation], outputs, api_visibility="private",
-                   show_progress="hidden")
+        # Enter and Send are one event, taken once at a time per page. The "…" placeholder
+        # shows that an answer is coming; Gradio's animated progress overlays would take CPU
+        # from the model on a 2-core machine.
+        asking = gr.on([message.submit, send.click], respond, [message, chatbot, conversation],
+                       outputs, api_name="ask", show_progress="hidden", trigger_mode="once")
 
         def start_over():
             return [], "", "", handlers.new_conversation(), gr.update(choices=[], value=None)
 
+        # a new conversation stops an answer still streaming into the old one
         new.click(start_over, None, [chatbot, sources, status, conversation, cited],
-                  api_name="new_conversation")
+                  api_name="new_conversation", cancels=[asking])
 
         def do_export(state):
             text, path = handlers.export(state)

@@ -6,9 +6,11 @@ session (Gradio keeps it in a ``gr.State``, so two sessions never share a histor
 
 from __future__ import annotations
 
+import logging
 import queue
 import tempfile
 import threading
+import uuid
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,13 @@ HINTS = {
 }
 DRAFT_REFRESH_S = 0.25
 CONTEXT_PARAGRAPHS = 4  # shown on each side of a cited paragraph in the document view
+INTERNAL_ERROR = "Something went wrong while answering; the details are in the server's log."
+
+log = logging.getLogger(__name__)
+
+
+class _Stopped(Exception):
+    """Raised inside the chain's token callback when nobody listens any more."""
 
 
 @dataclass
@@ -66,9 +75,9 @@ class Reply:
 
 
 class Handlers:
-    def __init__(self, retriever: Retriever, llm, settings, model_name: str = ""):
+    def __init__(self, retriever: Retriever, llm, settings):
         self.retriever, self.llm, self.settings = retriever, llm, settings
-        self.model_name = model_name
+        self._exports = tempfile.TemporaryDirectory(prefix="un-assistant-exports-")
 
     # ---- what the page says about itself -------------------------------------------------
 
@@ -83,7 +92,7 @@ class Handlers:
                 f"共 {len(paragraphs)} 个可引用段落。")
 
     def settings_line(self) -> str:
-        model = {"local": f"local model ({self.model_name or self.settings.local_model})",
+        model = {"local": f"local model ({self.settings.local_model})",
                  "openai": f"remote model ({self.settings.llm_model or self.settings.llm_base_url})",
                  "none": "none — answers quote the best passages (extractive)"}[self.settings.llm]
         return (f"Language model: {model} · passages per answer: {self.settings.passages} · "
@@ -126,7 +135,7 @@ class Handlers:
                     yield Reply(chat=shown + [{"role": "assistant",
                                                "content": render.draft_message(draft, lang)}])
             elif kind == "error":
-                yield Reply(chat=chat, status=str(value), done=True)
+                yield Reply(chat=chat, status=render.escape_markdown(str(value)), done=True)
                 return
             else:
                 answer: Answer = value
@@ -140,25 +149,39 @@ class Handlers:
                             status=answer.notice)
 
     def _stream(self, question: str, history: list[str]) -> Iterator[tuple[str, object]]:
-        """The chain runs in a worker thread; its tokens come back through a queue."""
+        """The chain runs in a worker thread; its tokens come back through a queue. When the
+        page stops listening (a new conversation, a closed tab) the worker stops at its next
+        token instead of generating for nobody."""
         events: queue.Queue = queue.Queue()
+        stopped = threading.Event()
+
+        def on_token(token: str) -> None:
+            if stopped.is_set():
+                raise _Stopped()
+            events.put(("token", token))
 
         def work():
+            outcome: tuple[str, object] = ("error", INTERNAL_ERROR)
             try:
-                result = answer_question(question, history, self.retriever, self.llm,
-                                         self.settings, on_token=lambda t: events.put(("token", t)))
-                events.put(("answer", result))
+                outcome = ("answer", answer_question(question, history, self.retriever, self.llm,
+                                                     self.settings, on_token=on_token))
             except AssistantError as exc:
-                events.put(("error", exc))
-            except Exception as exc:  # the page must say something, not hang
-                events.put(("error", f"internal error: {type(exc).__name__}: {exc}"))
+                outcome = ("error", str(exc))
+            except BaseException:  # noqa: BLE001 - the page must say something, never hang
+                if not stopped.is_set():
+                    log.exception("answering %r failed", question)
+            finally:
+                events.put(outcome)
 
         threading.Thread(target=work, daemon=True).start()
-        while True:
-            kind, value = events.get()
-            yield kind, value
-            if kind != "token":
-                return
+        try:
+            while True:
+                kind, value = events.get()
+                yield kind, value
+                if kind != "token":
+                    return
+        finally:
+            stopped.set()
 
     def new_conversation(self) -> Conversation:
         return Conversation()
@@ -168,11 +191,10 @@ class Handlers:
         if not conversation.turns:
             return "", None
         text = render.answer_markdown(conversation.turns[-1])
-        handle = tempfile.NamedTemporaryFile("w", suffix=".md", prefix="answer-", delete=False,
-                                             encoding="utf-8")
-        with handle:
-            handle.write(text)
-        return text, str(Path(handle.name))
+        # one folder per process, removed with it; a file per export
+        path = Path(self._exports.name) / f"answer-{uuid.uuid4().hex[:12]}.md"
+        path.write_text(text, encoding="utf-8")
+        return text, str(path)
 
     # ---- verification and documents ---------------------------------------------------------
 
@@ -233,8 +255,12 @@ class Handlers:
     def chat_api(self, message: str, history: list[str] | None = None) -> dict:
         """One answer for scripts: text, refusal flag, notice, and each citation with its
         label, text and the other language version."""
-        answer = answer_question(message, list(history or []), self.retriever, self.llm,
-                                 self.settings)
+        try:
+            answer = answer_question(message, list(history or []), self.retriever, self.llm,
+                                     self.settings)
+        except AssistantError as exc:  # an empty or over-long question: say why
+            return {"error": str(exc), "answer": "", "refused": True, "mode": "error",
+                    "notice": "", "citations": [], "markdown": ""}
         citations = []
         for c in answer.citations:
             other = self.retriever.counterpart(c.paragraph)
@@ -242,7 +268,7 @@ class Handlers:
                               "text": c.paragraph.text, "section": list(c.paragraph.section),
                               "other_language": None if other is None else
                               {"label": other.label(), "text": other.text}})
-        return {"answer": answer.text, "refused": answer.refused, "mode": answer.mode,
+        return {"error": None, "answer": answer.text, "refused": answer.refused, "mode": answer.mode,
                 "notice": answer.notice, "citations": citations,
                 "markdown": render.answer_markdown(answer)}
 

@@ -20,8 +20,10 @@ from ..guard import MARKER
 
 Counterpart = Callable[[Paragraph], "Paragraph | None"]
 
-# Markdown would turn "*", "_", "[", "#"… in a document into formatting: escaped with "\".
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+# Markdown would turn "*", "_", "[", "#", "===", "https:"… in a document into formatting or
+# links: every ASCII punctuation mark is escaped with "\" (CommonMark allows it for all of
+# them) except & ; < >, which html.escape turns into entities that show as themselves.
+_MARKDOWN_SPECIAL = re.compile(r"([!-%'-/:=?@\[-`{-~])")
 
 TEXTS = {
     "en": {"sources": "Sources", "section": "Section", "no_sources": "No paragraphs cited.",
@@ -34,7 +36,7 @@ TEXTS = {
 
 
 def escape_markdown(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
 def source_id(turn: int, key: int) -> str:
@@ -86,7 +88,7 @@ def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, elemen
 
 def _column(p: Paragraph) -> str:
     """One language version, labelled in its own language."""
-    return (f'<div class="column" lang="{p.lang}"><div class="label">{html.escape(p.label())}'
+    return (f'<div class="column" lang="{html.escape(p.lang)}"><div class="label">{html.escape(p.label())}'
             f'</div><div class="text">{html.escape(p.text)}</div></div>')
 
 
