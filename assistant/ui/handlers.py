@@ -262,12 +262,12 @@ class Handlers:
             return {"error": str(exc), "answer": "", "refused": True, "mode": "error",
                     "notice": "", "citations": [], "markdown": ""}
         citations = []
-        for c in answer.citations:
+        for c in answer.citations:  # the search/show record shape, plus the other version
+            record = c.to_record()
             other = self.retriever.counterpart(c.paragraph)
-            citations.append({"key": c.key, "label": c.label, "id": c.paragraph.id,
-                              "text": c.paragraph.text, "section": list(c.paragraph.section),
-                              "other_language": None if other is None else
-                              {"label": other.label(), "text": other.text}})
+            record["other_language"] = (None if other is None else
+                                        {"label": other.label(), "text": other.text})
+            citations.append(record)
         return {"error": None, "answer": answer.text, "refused": answer.refused, "mode": answer.mode,
                 "notice": answer.notice, "citations": citations,
                 "markdown": render.answer_markdown(answer)}
