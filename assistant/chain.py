@@ -283,10 +283,15 @@ def _safe_call(llm: BaseChatModel, prompt: str, timings: dict, key: str) -> str:
 
 
 def _similarity(embedder):
+    """Multilingual similarity for the guard; each paragraph is embedded once per answer,
+    however many sentences are checked against it."""
+    vectors: dict[str, list[float]] = {}
+
     def similarity(sentence: str, paragraph: Paragraph) -> float:
+        if paragraph.id not in vectors:
+            vectors[paragraph.id] = embedder.embed_documents([paragraph.text])[0]
         a = embedder.embed_query(sentence)
-        b = embedder.embed_documents([paragraph.text])[0]
-        return sum(x * y for x, y in zip(a, b))
+        return sum(x * y for x, y in zip(a, vectors[paragraph.id]))
     return similarity
 
 
