@@ -26,20 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from eval.browser import (CHROMIUM, CHROMIUM_ARGS, ask, free_port,  # noqa: E402
+                          new_conversation)
 from eval.qaset import load_qa  # noqa: E402
-
-BOT = '#chat [data-testid="bot"]'
-FIRST_VISIBLE = f"""n => {{
-  const bots = document.querySelectorAll('{BOT}');
-  if (bots.length <= n) return false;
-  const text = bots[bots.length - 1].innerText.trim();
-  return text !== '' && text !== '…';
-}}"""
-FINISHED = f"""n => document.querySelectorAll('{BOT}').length > n
-  && !document.querySelector('#chat').innerText.includes('checking the citations')
-  && !document.querySelector('#chat').innerText.includes('正在核对引文')"""
-
 
 def start(command: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -84,21 +73,11 @@ def first_tokens(page, questions: list[str]) -> list[float]:
     return timings
 
 
-def new_conversation(page) -> None:
-    page.click("#new-conversation")
-    page.wait_for_function(f"() => !document.querySelector('{BOT}')")
-
-
 def timed_question(page, question: str, answers_before: int) -> float:
     """Milliseconds from Enter to the answer's first visible characters (then waits for the
     checked answer, so the next question starts from a quiet page)."""
-    page.fill("#message textarea", question)
-    started = time.perf_counter()
-    page.press("#message textarea", "Enter")
-    page.wait_for_function(FIRST_VISIBLE, arg=answers_before, polling=20, timeout=120_000)
-    elapsed = (time.perf_counter() - started) * 1000
-    page.wait_for_function(FINISHED, arg=answers_before, timeout=180_000)
-    return elapsed
+    return ask(page, question, answers_before, first_timeout_ms=120_000,
+               answer_timeout_ms=180_000)
 
 
 def follow_up_tokens(page, items) -> list[float]:

@@ -12,7 +12,8 @@ import pytest
 from assistant.settings import Settings
 from assistant.ui.app import launch
 from assistant.ui.handlers import Handlers
-from eval.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from eval.browser import BOT_MESSAGES, CHROMIUM, CHROMIUM_ARGS, free_port
+from eval.browser import ask as browser_ask
 from index.retriever import Retriever
 
 pytestmark = pytest.mark.integration
@@ -56,24 +57,13 @@ def open_page(browser, url):
 
 
 def ask(page, question: str, answers_before: int):
-    page.fill("#message textarea", question)
-    page.press("#message textarea", "Enter")
-    # the checked answer has arrived when there is one more answer, it is not the "…"
-    # placeholder, and no draft is streaming
-    page.wait_for_function(
-        """n => {
-            const bots = document.querySelectorAll('#chat [data-testid="bot"]');
-            if (bots.length <= n) return false;
-            const last = bots[bots.length - 1].innerText.trim();
-            return last !== '' && last !== '…' && !last.includes('checking the citations')
-                && !last.includes('正在核对引文');
-        }""",
-        arg=answers_before)
+    """Send a question and wait for its checked answer and its sources."""
+    browser_ask(page, question, answers_before)
     page.wait_for_selector("#sources .para")
 
 
 def bot_messages(page):
-    return page.locator('#chat [data-testid="bot"]')
+    return page.locator(BOT_MESSAGES)
 
 
 def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
