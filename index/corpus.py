@@ -8,7 +8,8 @@ from pathlib import Path
 from .errors import DocumentError
 from .metadata import load_sidecar
 from .models import ParsedDocument
-from .parser import TEXT_SUFFIXES, parse_file
+from .formats import is_supported
+from .parser import parse_file
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 SKIP_NAMES = {"README.md"}
@@ -28,7 +29,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
         if path.is_dir():
             files.extend(
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and p.name not in SKIP_NAMES
+                if p.is_file() and is_supported(p) and p.name not in SKIP_NAMES
             )
         elif path.is_file():
             files.append(path)

@@ -21,7 +21,11 @@ _DATE_EN = re.compile(r"\b(\d{1,2}) (" + "|".join(m.title() for m in MONTHS) + r
 _DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _RES_NUMBER = re.compile(r"^\d+/\d+\.\s+")
 HEADER_LINES = 12
-META_FIELDS = {"doc_id", "symbol", "lang", "title", "date", "kind"}
+META_FIELDS = {"doc_id", "symbol", "lang", "title", "date", "kind", "original", "distribution"}
+# First-page slugs: "Original: English" (the language it was written in) and "Distr.: General".
+_ORIGINAL = re.compile(r"\bOriginal:\s*([A-Z][a-z]+(?:\s*(?:and|/|,)\s*[A-Z][a-z]+)*)")
+_DISTRIBUTION = re.compile(r"\bDistr\.?:\s*([A-Z][a-z]+)")
+_ORIGINAL_ZH = re.compile(r"原\s*文\s*[:：]\s*(\S+?)文")
 
 
 def sidecar_path(path: Path) -> Path:
@@ -107,6 +111,15 @@ def detect_kind(text: str, title: str) -> str:
     return "document"
 
 
+def detect_slugs(text: str) -> tuple[str | None, str | None]:
+    """(original language, distribution) from the first page's slugs, when printed."""
+    head = "\n".join(text.splitlines()[:40])
+    original = _ORIGINAL.search(head) or _ORIGINAL_ZH.search(head)
+    distribution = _DISTRIBUTION.search(head)
+    return (original.group(1) if original else None,
+            distribution.group(1) if distribution else None)
+
+
 def make_doc_id(symbol: str | None, lang: str, source: str) -> str:
     base = symbol or Path(source).stem
     return re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-").lower() + f".{lang}"
@@ -115,6 +128,7 @@ def make_doc_id(symbol: str | None, lang: str, source: str) -> str:
 def detect_metadata(text: str, lang: str, source: str, overrides: dict) -> Document:
     symbol = overrides["symbol"] if "symbol" in overrides else detect_symbol(text)
     title = overrides.get("title") or detect_title(text, lang, symbol)
+    original, distribution = detect_slugs(text)
     return Document(
         doc_id=overrides.get("doc_id") or make_doc_id(symbol, lang, source),
         symbol=symbol or None,
@@ -123,4 +137,6 @@ def detect_metadata(text: str, lang: str, source: str, overrides: dict) -> Docum
         date=overrides.get("date") or detect_date(text, title),
         source=source,
         kind=overrides.get("kind") or detect_kind(text, title),
+        original=overrides.get("original") or original,
+        distribution=overrides.get("distribution") or distribution,
     )

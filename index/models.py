@@ -35,6 +35,8 @@ class Document:
     date: str | None = None
     source: str = ""
     kind: str = "document"  # report, letter, resolution, document
+    original: str | None = None  # "Original: English" on the first page: the drafting language
+    distribution: str | None = None  # "Distr.: General" / "Limited"
 
 
 @dataclass(frozen=True)

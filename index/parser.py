@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .blocks import Block, cut_blocks
 from .errors import DocumentError
@@ -31,7 +32,6 @@ from .textclean import (
     join_lines,
 )
 
-TEXT_SUFFIXES = (".txt", ".md")
 MAX_HEADING_CHARS = 200
 MAX_NUMBER_GAP = 10
 
@@ -54,12 +54,14 @@ def read_text(path: Path) -> str:
         ) from exc
 
 
-def parse_file(path: str | Path, overrides: dict | None = None) -> ParsedDocument:
-    """Parse a .txt/.md file; ``overrides`` (from a metadata file) win over detection."""
+def parse_file(path: str | Path, overrides: dict | None = None,
+               on_page: Callable[[int, int], None] | None = None) -> ParsedDocument:
+    """Parse a .txt/.md/.pdf/.docx/.html file; ``overrides`` (from a metadata file) win over
+    detection; ``on_page(done, total)`` reports a PDF's pages as they are read."""
+    from .formats import read_document
+
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise DocumentError(f"{path}: unsupported file type '{path.suffix}' (use .txt or .md)")
-    return parse_text(read_text(path), source=str(path), overrides=overrides)
+    return parse_text(read_document(path, on_page), source=str(path), overrides=overrides)
 
 
 def parse_text(text: str, source: str = "<text>", overrides: dict | None = None) -> ParsedDocument:

@@ -274,9 +274,9 @@ def test_empty_binary_and_non_utf8_files_are_refused_naming_the_file(tmp_path):
 
 
 def test_unsupported_suffix_is_refused(tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    with pytest.raises(DocumentError, match="unsupported file type"):
+    path = tmp_path / "report.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    with pytest.raises(DocumentError, match=r"unsupported file type '\.doc'.*save it as \.docx"):
         parse_file(path)
 
 

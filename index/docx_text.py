@@ -1,0 +1,146 @@
+"""Text of a Word .docx file as blank-line separated paragraphs, for the text parser.
+
+Word keeps what the PDF only shows: one paragraph per paragraph, a style per heading. We keep
+the document order of paragraphs and table rows, write a heading style's text as a Markdown
+heading (unless it already reads as a UN chapter or annex heading), and print Word's automatic
+list numbers ("1.", "(a)") that python-docx leaves out, so numbered paragraphs keep their
+numbers. Footnote references are not part of a run's text, so footnote marks never reach it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .blocks import classify
+from .errors import DocumentError
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(path: Path) -> str:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(f"{path}: not a readable Word .docx file ({exc})") from exc
+    numbering = _Numbering(document)
+    blocks: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            text = _paragraph_text(element, document, numbering)
+            if text:
+                blocks.append(text)
+        elif element.tag == f"{_W}tbl":
+            blocks.extend(_table_rows(element))
+    return "\n\n".join(blocks)
+
+
+def _paragraph_text(element, document, numbering: "_Numbering") -> str:
+    from docx.text.paragraph import Paragraph
+
+    paragraph = Paragraph(element, document)
+    text = " ".join(paragraph.text.split())
+    if not text:
+        return ""
+    marker = numbering.marker(element, paragraph.style)
+    if marker:
+        text = f"{marker} {text}"
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.lower().startswith(("heading", "title")) and classify(text, "en", False)[0] == "text":
+        text = f"# {text}"
+    return text
+
+
+def _table_rows(table) -> list[str]:
+    rows = []
+    for row in table.iter(f"{_W}tr"):
+        cells = []
+        for cell in row.iter(f"{_W}tc"):
+            words = "".join(node.text or "" for node in cell.iter(f"{_W}t"))
+            if words.strip():
+                cells.append(" ".join(words.split()))
+        if cells:
+            rows.append("   ".join(cells))
+    return rows
+
+
+class _Numbering:
+    """Word's automatic list numbers: a counter per list and level, printed by the level's
+    format ("%1." decimal, "(%1)" lower letter…)."""
+
+    def __init__(self, document):
+        self.formats: dict[tuple[str, int], tuple[str, str]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for node in root.iter(f"{_W}abstractNum"):
+            levels = {}
+            for level in node.iter(f"{_W}lvl"):
+                fmt = level.find(f"{_W}numFmt")
+                text = level.find(f"{_W}lvlText")
+                levels[int(level.get(f"{_W}ilvl"))] = (
+                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
+                    text.get(f"{_W}val") if text is not None else "%1.",
+                )
+            abstract[node.get(f"{_W}abstractNumId")] = levels
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            levels = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
+            for ilvl, value in (levels or {}).items():
+                self.formats[(num.get(f"{_W}numId"), ilvl)] = value
+
+    def marker(self, paragraph, style) -> str:
+        num_pr = _num_pr(paragraph)
+        while num_pr is None and style is not None:  # "List Number" numbers through its style
+            num_pr = _num_pr(style.element)
+            style = style.base_style
+        if num_pr is None:
+            return ""
+        num_id = num_pr.find(f"{_W}numId")
+        ilvl = num_pr.find(f"{_W}ilvl")
+        num = num_id.get(f"{_W}val") if num_id is not None else None
+        level = int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
+        if (num, level) not in self.formats:
+            return ""
+        fmt, pattern = self.formats[(num, level)]
+        counters = self.counters.setdefault(num, [0] * 9)
+        counters[level] += 1
+        for deeper in range(level + 1, len(counters)):
+            counters[deeper] = 0  # a new item restarts the lists under it
+        if fmt == "bullet":
+            return "•"
+        marker = pattern
+        for depth in range(level + 1):
+            marker = marker.replace(f"%{depth + 1}", _format(counters[depth], fmt if depth == level else "decimal"))
+        return marker
+
+
+def _num_pr(element):
+    props = element.find(f"{_W}pPr")
+    return props.find(f"{_W}numPr") if props is not None else None
+
+
+def _format(value: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (value - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (value - 1) % 26)
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(value)
+        return roman.lower() if fmt == "lowerRoman" else roman
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for amount, numeral in numerals:
+        while value >= amount:
+            out, value = out + numeral, value - amount
+    return out
