@@ -50,10 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("index", help="parse documents and (re)build the index")
+    p = sub.add_parser("index", help="add or update documents: .txt .md .pdf .docx .html")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: bundled corpus)")
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch into a new collection")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+
+    p = sub.add_parser("docs", help="list the documents in the index")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    _common(p)
+
+    p = sub.add_parser("remove", help="remove a document: a symbol (every language) or a doc id")
+    p.add_argument("document", help='a symbol ("A/RES/78/241") or a doc id ("a-res-78-241.en")')
     _common(p)
 
     p = sub.add_parser("search", help="find the paragraphs that answer a question")
@@ -143,7 +151,8 @@ def report_error(exc: AssistantError, stream) -> None:
     """One line naming the problem; a missing paragraph also names the nearest valid ones."""
     print(f"error: {exc}", file=stream)
     if isinstance(exc, NotFoundError) and exc.nearest:
-        print("nearest valid: " + "; ".join(p.label() for p in exc.nearest), file=stream)
+        names = [p.label() if hasattr(p, "label") else str(p) for p in exc.nearest]
+        print("nearest valid: " + "; ".join(names), file=stream)
 
 
 def typed_lines(prompt: str):
@@ -168,18 +177,99 @@ def cmd_index(args, settings: Settings) -> int:
     for path in args.paths:
         if not path.exists():
             raise AssistantError(f"{path}: no such file or folder")
-    report, skipped, paragraphs = index_paths(settings, args.paths, rebuild=args.rebuild,
-                                              progress=not args.quiet)
-    for reason in skipped:
+    bars = PageBars(enabled=not args.quiet)
+    try:
+        run = index_paths(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
+                          on_page=bars.update)
+    except KeyboardInterrupt:
+        bars.close()
+        print("stopped: the paragraphs embedded so far are kept; run the same command again to "
+              "finish (they are not embedded again)", file=sys.stderr)
+        return 130
+    for reason in run.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
+    report = run.report
+    for parsed in run.documents:
+        doc_id = parsed.document.doc_id
+        if doc_id in report.new_documents or doc_id in report.changed_documents:
+            state = "new" if doc_id in report.new_documents else "updated"
+            print(f"{state}: {describe_detected(parsed)}")
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.store
     print(
-        f"indexed {len(report.documents)} documents, {paragraphs} paragraphs into {where}: "
+        f"indexed {len(report.documents)} documents, {run.paragraphs} paragraphs into {where}: "
         f"{report.embedded} embedded, {report.unchanged} unchanged, {report.removed} removed "
         f"({report.seconds:.1f} s)"
     )
     for doc_id in report.removed_documents:
         print(f"removed: {doc_id} (its file is gone)")
+    return 1 if run.skipped and not run.documents else 0
+
+
+def describe_detected(parsed) -> str:
+    """One line of what was detected in a document: symbol, language, date, slugs, title."""
+    doc = parsed.document
+    pieces = [doc.symbol or f"(no symbol: {doc.doc_id})", doc.lang]
+    pieces += [p for p in (doc.date, doc.original and f"Original: {doc.original}",
+                           doc.distribution and f"Distr.: {doc.distribution}") if p]
+    pieces.append(f"{len(parsed.paragraphs)} paragraphs")
+    return " · ".join(pieces) + f" — {doc.title} [{doc.source}]"
+
+
+class PageBars:
+    """A progress bar per PDF while its pages are read (a 180-page report takes seconds)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bars: dict = {}
+
+    def update(self, path: Path, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(path)
+        if bar is None:
+            bar = self.bars[path] = tqdm(total=total, desc=f"reading {path.name}", unit="page",
+                                         file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def cmd_docs(args, settings: Settings) -> int:
+    from index.catalog import list_documents
+
+    from .services import open_store
+
+    documents = list_documents(open_store(settings))
+    if args.json:
+        print(json.dumps([vars(d) for d in documents], ensure_ascii=False, indent=1))
+        return 0
+    if not documents:
+        print("no documents in the index: add some with `assistant index FILE…`")
+        return 0
+    width = max(len(d.name) for d in documents)
+    for d in documents:
+        print(f"{d.name:<{width}}  {d.lang}  {d.paragraphs:>5}  {_shorten(d.title, 60):<60}  {d.source}")
+    print(f"{len(documents)} documents, {sum(d.paragraphs for d in documents)} paragraphs")
+    return 0
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    from index.catalog import remove_document
+
+    from .services import open_store
+
+    for d in remove_document(open_store(settings), args.document):
+        print(f"removed: {d.name} ({d.lang}, {d.paragraphs} paragraphs) — {d.title}")
     return 0
 
 
@@ -383,6 +473,6 @@ def cmd_repl(args, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
+COMMANDS = {"index": cmd_index, "docs": cmd_docs, "remove": cmd_remove, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
             "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat, "ui": cmd_ui,
             "prepare-model": cmd_prepare_model}

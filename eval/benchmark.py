@@ -34,14 +34,14 @@ LATENCY_ROUNDS = 3
 def measure_indexing(store_dir: Path) -> dict:
     settings = Settings(store=store_dir)
     started = time.perf_counter()
-    report, skipped, paragraphs = index_paths(settings, progress=False)
+    run = index_paths(settings, progress=False)
     scratch = time.perf_counter() - started
     started = time.perf_counter()
-    again, _, _ = index_paths(settings, progress=False)
+    again = index_paths(settings, progress=False)
     unchanged = time.perf_counter() - started
-    return {"paragraphs": paragraphs, "documents": len(report.documents),
+    return {"paragraphs": run.paragraphs, "documents": len(run.report.documents),
             "from_scratch_s": round(scratch, 2), "no_change_s": round(unchanged, 2),
-            "embedded_on_rerun": again.embedded, "skipped": skipped}
+            "embedded_on_rerun": again.report.embedded, "skipped": run.skipped}
 
 
 def measure_latency(retriever: Retriever, questions: list[str]) -> dict:

@@ -26,6 +26,12 @@ _ANNEX_ZH = re.compile(rf"^附件([{ZH_NUM}]*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})\s*\.\s+(\S.*)$|^(\d{1,3})\.(\S.*)$")
 _ITEM = re.compile(r"^[(（]([a-z]{1,2}|\d{1,2})[)）]\s*(\S.*)$")
 _BULLET = re.compile(r"^[•·▪●◦\-–]\s+(\S.*)$")
+# The slug under each State's reply in a report that compiles them: "Argentina" then
+# "[Original: Spanish]" (then "[24 May 2024]"). Joined into one line "Argentina [Original: …]".
+_SLUG = r"[\[［【]\s*(?:Original|原\s*文)\s*[:：][^\]］】]+[\]］】]"
+_SUBMISSION = re.compile(rf"^(?P<name>\S.{{0,119}}?)\s*{_SLUG}$")
+_BARE_SLUG = re.compile(rf"^{_SLUG}$")
+_BRACKETED = re.compile(r"^[\[［【][^\]］】]{1,40}[\]］】]$")
 _TABLE_HEADER = re.compile(r"^(Symbol|Document symbol|Document|文号|文件编号|文件)\s+(Title|标题)$")
 _OPENER = re.compile(
     r"^The (General Assembly|Security Council|Human Rights Council|Economic and Social Council|"
@@ -35,7 +41,7 @@ _OPENER = re.compile(
 
 @dataclass
 class Block:
-    kind: str  # heading, annex, numbered, item, bullet, row, table-header, opener, text
+    kind: str  # heading, annex, submission, numbered, item, bullet, row, table-header, opener, text
     lines: list[str] = field(default_factory=list)
     indent: int = 0
     text_col: int = 0  # column where the text starts after a marker (hanging indent)
@@ -56,6 +62,8 @@ def classify(text: str, lang: str, in_table: bool) -> tuple[str, str | None, str
         return "row", None, text
     if _TABLE_HEADER.match(text):
         return "table-header", None, text
+    if m := _SUBMISSION.match(text):
+        return "submission", m.group("name").rstrip(" :"), text
     if m := _ANNEX_EN.match(text):
         return "annex", m.group(1) or "I", text
     if m := _ANNEX_ZH.match(text):
@@ -94,7 +102,26 @@ def layout_of(lines: list[Line | None], lang: str) -> str:
     return "layout" if indented / len(content) > 0.3 else "prose"
 
 
+def join_submission_slugs(lines: list[Line | None]) -> list[Line | None]:
+    """Put each State's name on its "[Original: …]" slug line and drop the dated line after it,
+    so a reply's start is one line, whatever the layout did with the name above it."""
+    out = list(lines)
+    for index, line in enumerate(out):
+        if line is None or not _BARE_SLUG.match(line.text):
+            continue
+        above = next((i for i in range(index - 1, -1, -1) if out[i] is not None), None)
+        if above is None or len(out[above].text) > 120:
+            continue
+        out[index] = Line(f"{out[above].text} {line.text}", out[above].indent)
+        out[above] = None
+        below = next((i for i in range(index + 1, len(out)) if out[i] is not None), None)
+        if below is not None and _BRACKETED.match(out[below].text):
+            out[below] = None
+    return out
+
+
 def cut_blocks(lines: list[Line | None], lang: str) -> list[Block]:
+    lines = join_submission_slugs(lines)
     layout = layout_of(lines, lang)
     content = [line for line in lines if line is not None]
     full_width = 0
@@ -113,7 +140,7 @@ def cut_blocks(lines: list[Line | None], lang: str) -> list[Block]:
         kind, marker, rest = classify(line.text, lang, in_table)
         if kind == "table-header":
             in_table = True
-        elif kind in ("heading", "annex"):
+        elif kind in ("heading", "annex", "submission"):
             in_table = False
         current = blocks[-1] if blocks else None
         if kind == "text" and current is not None and not _starts_paragraph(
@@ -150,7 +177,7 @@ def _starts_paragraph(
     blank_before: bool,
     in_table: bool,
 ) -> bool:
-    if current.kind in ("annex", "table-header", "opener"):
+    if current.kind in ("annex", "table-header", "opener", "submission"):
         return True  # always a single line
     if current.kind == "heading":
         # A heading is one line unless its next line continues it (long chapter titles).

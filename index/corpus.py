@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .errors import DocumentError
 from .metadata import load_sidecar
@@ -38,14 +39,17 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
-def load_documents(paths: list[Path]) -> LoadResult:
-    """Parse every document; a bad file is skipped with its reason, the rest still load."""
+def load_documents(paths: list[Path],
+                   on_page: Callable[[Path, int, int], None] | None = None) -> LoadResult:
+    """Parse every document; a bad file is skipped with its reason, the rest still load.
+    ``on_page(path, done, total)`` follows a PDF's pages as they are read."""
     files, problems = discover(paths)
     result = LoadResult(skipped=problems)
     owners: dict[str, Path] = {}
     for path in files:
         try:
-            parsed = parse_file(path, load_sidecar(path))
+            pages = (lambda done, total, path=path: on_page(path, done, total)) if on_page else None
+            parsed = parse_file(path, load_sidecar(path), on_page=pages)
         except DocumentError as exc:
             result.skipped.append(str(exc))
             continue

@@ -70,7 +70,7 @@ def detect_title(text: str, lang: str, symbol: str | None) -> str:
     """The last group of front matter before the body starts (the document's title block)."""
     cleaned = clean_layout(text, symbol) if lang == "en" else clean_plain(text)
     blocks = cut_blocks(cleaned.lines, lang)
-    structural = ("heading", "annex", "numbered", "opener")
+    structural = ("heading", "annex", "submission", "numbered", "opener")
     front = []
     for block in blocks:
         if block.kind in structural or (block.kind == "text" and ends_final(" ".join(block.lines))):

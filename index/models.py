@@ -196,7 +196,8 @@ class Hit:
 
 # ---- labels -------------------------------------------------------------------------------
 
-_ANNEX_RE = re.compile(r"^annex ([IVXL]+)$")
+# "annex II", or a State's reply filed in it: "annex II, Argentina"
+_ANNEX_RE = re.compile(r"^annex ([IVXL]+)(?:, (.+))?$")
 
 
 def part_label(part: str, lang: str) -> str:
@@ -204,7 +205,8 @@ def part_label(part: str, lang: str) -> str:
     match = _ANNEX_RE.match(part)
     if lang == "zh":
         if match:
-            return "附件" + ZH_NUMERALS[ROMAN.index(match.group(1))]
+            annex = "附件" + ZH_NUMERALS[ROMAN.index(match.group(1))]
+            return annex + (f"({match.group(2)})" if match.group(2) else "")
         return {BODY: "正文", PREAMBLE: "序言部分", COVERING_LETTER: "转递函", FOOTNOTES: "脚注"}.get(
             part, part
         )

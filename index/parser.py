@@ -126,6 +126,7 @@ class _Builder:
         self.ordinals: dict[str, int] = {}
         self.rows: dict[str, int] = {}
         self.last_number: int | None = None
+        self.base_part = self.part  # the annex (or body) that States' replies are filed in
 
     # ---- helpers ------------------------------------------------------------------------
     @property
@@ -157,7 +158,7 @@ class _Builder:
     # ---- dispatch -----------------------------------------------------------------------
     def feed(self, block: Block) -> None:
         if not self.started:
-            if block.kind in ("heading", "annex", "numbered", "opener"):
+            if block.kind in ("heading", "annex", "submission", "numbered", "opener"):
                 self.started = True
             elif block.kind == "text" and ends_final(self._text(block)):
                 self.started = True
@@ -170,7 +171,16 @@ class _Builder:
         self._closed = True
 
     def _on_annex(self, block: Block) -> None:
-        self.part = f"annex {block.number}"
+        self.part = self.base_part = f"annex {block.number}"
+        self.section = []
+        self.last_number = None
+        self._closed = True
+
+    def _on_submission(self, block: Block) -> None:
+        # A State's reply is a part of its own ("annex I, Argentina"): its paragraphs are cited
+        # by its heading, and its numbering starts again.
+        base = "" if self.base_part == BODY else f"{self.base_part}, "
+        self.part = f"{base}{block.number}"
         self.section = []
         self.last_number = None
         self._closed = True

@@ -32,7 +32,7 @@ def part_rank(part: str) -> int:
     if part in (BODY, COVERING_LETTER):
         return 1
     if part.startswith("annex "):
-        numeral = part.split(" ", 1)[1]
+        numeral = part.split(" ", 1)[1].split(",", 1)[0]  # "annex I, Argentina" files under I
         return 2 + (ROMAN.index(numeral) if numeral in ROMAN else len(ROMAN))
     if part == FOOTNOTES:
         return 100
@@ -41,7 +41,9 @@ def part_rank(part: str) -> int:
 
 def document_order(p: Paragraph) -> tuple:
     """Sort key that puts a document's records in reading order (items after their lead)."""
-    return (part_rank(p.part), p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
+    # Within an annex, States' replies follow its own text in the UN's alphabetical order.
+    reply = p.part.split(", ", 1)[1] if p.part.startswith("annex ") and ", " in p.part else ""
+    return (part_rank(p.part), reply, p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
 
 
 class Retriever:

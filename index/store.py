@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
@@ -52,7 +54,10 @@ class SyncReport:
     unchanged: int = 0
     removed: int = 0
     documents: list[str] = field(default_factory=list)
+    new_documents: list[str] = field(default_factory=list)  # not in the index before
+    changed_documents: list[str] = field(default_factory=list)  # some paragraph (re)embedded
     removed_documents: list[str] = field(default_factory=list)
+    stopped: bool = False  # asked to stop: what was embedded is kept, a rerun resumes
     seconds: float = 0.0
 
 
@@ -193,6 +198,11 @@ class ParagraphStore:
                 return
             offset += READ_BATCH
 
+    def metadata_pages(self):
+        """Every paragraph's metadata, a page at a time."""
+        for got in self._pages(["metadatas"]):
+            yield got["metadatas"]
+
     def _read(self, **query) -> list[Paragraph]:
         return [Paragraph.from_metadata(text, meta)
                 for got in self._pages(["documents", "metadatas"], **query)
@@ -231,11 +241,15 @@ class ParagraphStore:
 
     # ---- writing --------------------------------------------------------------------------
     def sync(self, documents: list[ParsedDocument], scope: list[Path] | None = None,
-             progress: bool = True) -> SyncReport:
+             progress: bool = True, on_progress: Callable[[int, int], None] | None = None,
+             stop: threading.Event | None = None) -> SyncReport:
         """Bring the live collection in line with ``documents``.
 
-        New or changed paragraphs are embedded; paragraphs gone from a document are deleted;
-        documents indexed from a file under ``scope`` that no longer exists are removed.
+        New or changed paragraphs are embedded, a batch at a time, each batch stored as soon as
+        it is embedded: stopped (``stop`` set, or the process killed), a rerun embeds only what
+        is missing. Paragraphs gone from a document are deleted; documents indexed from a file
+        under ``scope`` that no longer exists are removed. ``on_progress(done, total)`` after
+        each batch.
         """
         started = time.perf_counter()
         collection = self.collection(required=False)
@@ -252,8 +266,15 @@ class ParagraphStore:
         todo = [row for row in rows
                 if known.get(row.paragraph.id, {}).get("embed_hash") != row.embed_hash]
         report.unchanged = len(rows) - len(todo)
-        self._embed_into(collection, todo, progress)
-        report.embedded = len(todo)
+        known_docs = {meta.get("doc_id") for meta in known.values()}
+        report.new_documents = sorted({row.paragraph.doc_id for row in rows} - known_docs)
+        report.changed_documents = sorted({row.paragraph.doc_id for row in todo} & known_docs)
+        report.embedded = self._embed_into(collection, todo, progress, on_progress, stop)
+        report.documents = sorted(d.document.doc_id for d in documents)
+        if report.embedded < len(todo):
+            report.stopped = True  # nothing is deleted on the way out: the rerun finishes
+            report.seconds = time.perf_counter() - started
+            return report
         # A file that moved keeps its vectors; only where it now lives is updated, so that
         # re-indexing its old folder does not take it for deleted.
         moved = [row for row in rows if row not in todo
@@ -273,7 +294,6 @@ class ParagraphStore:
             collection.delete(ids=stale)
         report.removed = len(stale)
         report.removed_documents = sorted(gone_docs)
-        report.documents = sorted(doc_ids)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -298,14 +318,20 @@ class ParagraphStore:
             if name.startswith(COLLECTION_PREFIX) and name not in keep:
                 self.client.delete_collection(name)
 
-    def _embed_into(self, collection, rows, progress: bool) -> None:
+    def _embed_into(self, collection, rows, progress: bool,
+                    on_progress: Callable[[int, int], None] | None = None,
+                    stop: threading.Event | None = None) -> int:
+        """Embed and store ``rows`` in batches; returns how many were stored before a stop."""
         if not rows:
-            return
+            return 0
         from tqdm import tqdm
 
         bar = tqdm(total=len(rows), desc="embedding", unit="para", disable=not progress,
                    file=sys.stderr)
+        done = 0
         for start in range(0, len(rows), EMBED_BATCH):
+            if stop is not None and stop.is_set():
+                break
             batch = rows[start : start + EMBED_BATCH]
             vectors = self.embedder.embed_documents([row.embed_text for row in batch])
             collection.upsert(
@@ -317,7 +343,11 @@ class ParagraphStore:
                            for row in batch],
             )
             bar.update(len(batch))
+            done += len(batch)
+            if on_progress:
+                on_progress(done, len(rows))
         bar.close()
+        return done
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""The documents in the index: list them, remove one.
+
+A document is one language version (its ``doc_id``); a symbol names all its language versions.
+Both read the paragraphs' metadata, a page at a time, so the catalog of a large index is never
+read in one response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NotFoundError
+from .store import ParagraphStore
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    doc_id: str
+    symbol: str | None
+    lang: str
+    title: str
+    paragraphs: int  # records: paragraphs, subparagraphs, table rows and footnotes
+    source: str
+
+    @property
+    def name(self) -> str:
+        return self.symbol or self.doc_id
+
+
+def list_documents(store: ParagraphStore) -> list[IndexedDocument]:
+    """Every document in the index, by symbol (documents without one last) then language."""
+    found: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    for page in store.metadata_pages():
+        for meta in page:
+            doc_id = meta["doc_id"]
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+            found.setdefault(doc_id, meta)
+    documents = [
+        IndexedDocument(doc_id, meta.get("symbol") or None, meta.get("lang", ""),
+                        meta.get("doc_title", ""), counts[doc_id], meta.get("source", ""))
+        for doc_id, meta in found.items()
+    ]
+    return sorted(documents, key=lambda d: (d.symbol is None, d.symbol or d.doc_id, d.lang))
+
+
+def remove_document(store: ParagraphStore, name: str) -> list[IndexedDocument]:
+    """Remove the document ``name`` names: a doc_id (one language version) or a symbol (every
+    language version). Returns what was removed; NotFoundError (listing the documents there
+    are) when nothing matches. Nothing else in the index changes."""
+    name = name.strip()
+    documents = list_documents(store)
+    matches = [d for d in documents if name in (d.doc_id, d.symbol)]
+    if not matches:
+        lowered = name.lower()
+        matches = [d for d in documents if lowered in (d.doc_id.lower(), (d.symbol or "").lower())]
+    if not matches:
+        raise NotFoundError(f"no document '{name}' in the index",
+                            nearest=[d.name for d in documents])
+    collection = store.collection()
+    for document in matches:
+        collection.delete(where={"doc_id": document.doc_id})
+    return matches
