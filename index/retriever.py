@@ -59,19 +59,29 @@ class Retriever:
             raise ConfigError(f"candidates must be > 0, got {candidates}")
         self.store = store
         self.candidates = candidates
-        records = store.with_keyword_texts()
-        self.paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
-        self.keywords = KeywordIndex()
-        self.keywords.add([p.id for p, _ in records], [text for _, text in records])
         # The chain embeds the same question for its relevance check and for the search:
         # remember the last few vectors (a handful only, so repeated benchmark rounds still
         # pay for every embedding).
         self._embed_query = lru_cache(maxsize=4)(store.embedder.embed_query)
-        self.langs = sorted({p.lang for p in self.paragraphs.values()})
-        self.symbols = {p.symbol for p in self.paragraphs.values() if p.symbol}
-        self._by_key: dict[str, list[Paragraph]] = defaultdict(list)
-        for p in self.paragraphs.values():
-            self._by_key[p.key].append(p)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the store again (after documents were added or removed): built aside, then
+        swapped in, so a search running meanwhile sees the old index or the new one."""
+        records = self.store.with_keyword_texts()
+        paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
+        keywords = KeywordIndex()
+        keywords.add([p.id for p, _ in records], [text for _, text in records])
+        by_key: dict[str, list[Paragraph]] = defaultdict(list)
+        reply_parts: dict[str, set[str]] = defaultdict(set)  # symbol -> {"annex I, Peru", …}
+        for p in paragraphs.values():
+            by_key[p.key].append(p)
+            if p.symbol and p.part.startswith("annex ") and ", " in p.part:
+                reply_parts[p.symbol].add(p.part)
+        self.paragraphs, self.keywords, self._by_key = paragraphs, keywords, by_key
+        self._reply_parts = reply_parts
+        self.langs = sorted({p.lang for p in paragraphs.values()})
+        self.symbols = {p.symbol for p in paragraphs.values() if p.symbol}
 
     # ---- public ---------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, history: list[str] | tuple = ()) -> list[Hit]:
@@ -128,10 +138,23 @@ class Retriever:
         found: list[Paragraph] = []
         for loc in locators:
             symbol = loc.symbol or context_symbol
-            found.extend(p for p in self.resolve(Locator(symbol, loc.part, loc.number, loc.item))
+            part = self._reply_part(text, symbol, loc.part)
+            found.extend(p for p in self.resolve(Locator(symbol, part, loc.number, loc.item))
                          if p not in found)
         lang = lang or detect_lang(text)
         return sorted(found, key=lambda p: (p.lang != lang, document_order(p)))
+
+    def _reply_part(self, text: str, symbol: str | None, part: str | None) -> str | None:
+        """A State's reply named in the question ("annex I, Australia, para. 3") narrows the
+        part to that reply: locators know annexes, not the headings of replies filed in them."""
+        if not symbol:
+            return part
+        lowered = text.lower()
+        named = [reply for reply in self._reply_parts.get(symbol, ())
+                 if (part is None or reply.startswith(part + ", "))
+                 and re.search(r"\b" + re.escape(reply.split(", ", 1)[-1].lower()) + r"\b",
+                               lowered)]
+        return max(named, key=len) if named else part
 
     def resolve(self, loc: Locator) -> list[Paragraph]:
         """Every paragraph a locator matches (any language)."""
