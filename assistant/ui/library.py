@@ -1,0 +1,161 @@
+"""Adding and removing documents from the page, without Gradio: check, preview, index, remove.
+
+Uploads are checked and parsed first (nothing is stored), so the user sees what was detected
+(symbol, language, paragraph count) and confirms. Confirmed files are copied into the library
+folder beside the store, so the index can always be rebuilt from files, then embedded in
+batches with progress; a stop keeps what is embedded and the next add resumes. The shared
+retriever is reloaded, so every open conversation can cite the new document at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from index.catalog import list_documents, remove_document
+from index.errors import AssistantError, DocumentError
+from index.metadata import load_sidecar
+from index.models import ParsedDocument
+from index.parser import parse_file
+from index.retriever import Retriever
+
+BUSY = "Another upload is being indexed; try again when it has finished. 另一批文件正在编入索引。"
+
+
+@dataclass
+class Staged:
+    """One uploaded file after its checks: parsed, or refused with a one-line reason."""
+
+    path: Path
+    name: str
+    parsed: ParsedDocument | None = None
+    reason: str | None = None
+    known: bool = False  # a document with this id is already indexed: adding updates it
+
+
+class Library:
+    def __init__(self, retriever: Retriever, settings):
+        self.retriever, self.settings = retriever, settings
+        self._indexing = threading.Lock()
+
+    # ---- check and preview ------------------------------------------------------------------
+
+    def stage(self, paths: list[str]) -> list[Staged]:
+        """Check and parse uploaded files; a bad file is refused, the others still go."""
+        paths = [Path(p) for p in paths or []]
+        limit = self.settings.upload_max_files
+        overflow = [Staged(p, p.name, reason=f"{p.name}: more than {limit} files in one upload; "
+                                              "add the rest in another")
+                    for p in paths[limit:]]
+        checked: list[Staged] = []
+        indexed = {p.doc_id for p in self.retriever.paragraphs.values()}
+        seen: set[str] = set()
+        for path in paths[:limit]:
+            item = Staged(path, path.name)
+            try:
+                item.parsed = parse_file(path, load_sidecar(path),
+                                         max_mb=self.settings.upload_max_mb)
+            except DocumentError as exc:
+                item.reason = str(exc).replace(str(path), path.name)  # the name the user knows
+            else:
+                doc_id = item.parsed.document.doc_id
+                if doc_id in seen:
+                    item.parsed = None
+                    item.reason = f"{path.name}: same document as another file here ({doc_id})"
+                seen.add(doc_id)
+                item.known = doc_id in indexed
+            checked.append(item)
+        return checked + overflow
+
+    # ---- add ---------------------------------------------------------------------------------
+
+    def add(self, staged: list[Staged], on_progress: Callable[[int, int], None] | None = None,
+            stop: threading.Event | None = None) -> str:
+        """Index the parsed files; returns a one-paragraph summary for the page."""
+        ready = [item for item in staged if item.parsed is not None]
+        if not ready:
+            return "Nothing to add: upload a PDF, Word, HTML, text or Markdown file first."
+        if not self._indexing.acquire(blocking=False):
+            return BUSY
+        try:
+            documents = [self._keep(item) for item in ready]
+            report = self.retriever.store.sync(documents, progress=False,
+                                               on_progress=on_progress, stop=stop)
+            self.retriever.reload()
+        finally:
+            self._indexing.release()
+        names = ", ".join(d.document.symbol or d.document.doc_id for d in documents)
+        if report.stopped:
+            return (f"Stopped: {report.embedded} paragraphs embedded and kept; add the same files "
+                    f"again to finish ({names}).")
+        return (f"Added {names}: {report.embedded} paragraphs embedded, {report.unchanged} "
+                f"unchanged. Ask about them now. 已加入索引，现在即可提问。")
+
+    def _keep(self, item: Staged) -> ParsedDocument:
+        """Copy the upload into the library folder and make that copy the document's source."""
+        folder = self.settings.library_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / item.name
+        if item.path.resolve() != target.resolve():
+            shutil.copyfile(item.path, target)
+        document = dataclasses.replace(item.parsed.document, source=str(target))
+        return ParsedDocument(document, item.parsed.paragraphs)
+
+    # ---- remove ------------------------------------------------------------------------------
+
+    def remove(self, name: str) -> str:
+        if not (name or "").strip():
+            return "Choose a document to remove first."
+        if not self._indexing.acquire(blocking=False):
+            return BUSY
+        try:
+            removed = remove_document(self.retriever.store, name)
+            self.retriever.reload()
+        except AssistantError as exc:
+            return str(exc)
+        finally:
+            self._indexing.release()
+        for document in removed:  # an uploaded file goes too, so a rebuild does not revive it
+            source = Path(document.source)
+            if source.parent.resolve() == self.settings.library_dir.resolve() and source.exists():
+                source.unlink()
+        return "Removed " + "; ".join(f"{d.name} ({d.lang}, {d.paragraphs} paragraphs)"
+                                      for d in removed) + ". 已删除。"
+
+    def documents(self):
+        return list_documents(self.retriever.store)
+
+
+def preview_html(staged: list[Staged]) -> str:
+    """A table of what was detected in each upload, refusals with their reason."""
+    if not staged:
+        return ""
+    rows = []
+    for item in staged:
+        name = html.escape(item.name)
+        if item.parsed is None:
+            rows.append(f"<tr class='refused'><td>{name}</td><td colspan='5'>✗ "
+                        f"{html.escape(item.reason or '')}</td></tr>")
+            continue
+        doc = item.parsed.document
+        state = "update" if item.known else "new"
+        rows.append(
+            f"<tr><td>{name}</td><td>{html.escape(doc.symbol or '(no symbol)')}</td>"
+            f"<td>{doc.lang}</td><td>{len(item.parsed.paragraphs)}</td>"
+            f"<td>{html.escape(doc.title)}</td><td>{state}</td></tr>")
+    return ("<table class='upload-preview'><tr><th>File</th><th>Symbol</th><th>Language</th>"
+            "<th>Paragraphs</th><th>Title</th><th></th></tr>" + "".join(rows) + "</table>")
+
+
+def documents_html(documents) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(d.name)}</td><td>{d.lang}</td><td>{d.paragraphs}</td>"
+        f"<td>{html.escape(d.title)}</td><td>{html.escape(Path(d.source).name)}</td></tr>"
+        for d in documents)
+    return ("<table class='indexed-documents'><tr><th>Symbol</th><th>Language</th>"
+            "<th>Paragraphs</th><th>Title</th><th>File</th></tr>" + rows + "</table>")

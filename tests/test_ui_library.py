@@ -1,0 +1,106 @@
+"""Adding and removing documents from the page (handlers only, fake embedder, no browser)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from assistant.ui.handlers import Conversation, Handlers
+from assistant.ui.library import documents_html, preview_html
+from index.corpus import DEFAULT_CORPUS, load_documents
+from index.retriever import Retriever
+
+PDF_DIR = Path(__file__).parent / "pdfs"
+RESOLUTION = PDF_DIR / "A_RES_78_241.en.pdf"
+
+
+@pytest.fixture(autouse=True)
+def always_relevant(monkeypatch):
+    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
+    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
+
+
+@pytest.fixture
+def page(fake_store, tmp_path):
+    """Handlers over a store holding the bundled corpus minus the resolution."""
+    documents = [d for d in load_documents([DEFAULT_CORPUS]).documents
+                 if d.document.symbol != "A/RES/78/241"]
+    fake_store.sync(documents, progress=False)
+    settings = Settings(llm="none", translate=False, store=tmp_path / "store",
+                        library=tmp_path / "library", upload_max_mb=1, upload_max_files=3)
+    return Handlers(Retriever(fake_store), None, settings)
+
+
+def upload(tmp_path, name: str, data: bytes) -> str:
+    folder = tmp_path / "uploads"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_preview_shows_what_was_detected_and_refuses_bad_files(page, tmp_path):
+    files = [upload(tmp_path, "res.pdf", RESOLUTION.read_bytes()),
+             upload(tmp_path, "empty.docx", b""),
+             upload(tmp_path, "huge.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024))]
+    staged = page.library.stage(files)
+    assert [item.parsed is not None for item in staged] == [True, False, False]
+    assert staged[1].reason == "empty.docx: file is empty (0 bytes)"
+    assert staged[2].reason == "huge.pdf: 2.0 MB is over the 1 MB limit"
+    table = preview_html(staged)
+    assert "<td>A/RES/78/241</td><td>en</td><td>15</td>" in table
+    assert "over the 1 MB limit" in table
+    assert str(tmp_path) not in table  # the user's file name, not the server's temp path
+
+
+def test_too_many_files_in_one_upload_are_refused_by_name(page, tmp_path):
+    files = [upload(tmp_path, f"n{i}.txt", b"1. A paragraph.\n") for i in range(5)]
+    staged = page.library.stage(files)
+    assert [item.reason for item in staged[3:]] == [
+        "n3.txt: more than 3 files in one upload; add the rest in another",
+        "n4.txt: more than 3 files in one upload; add the rest in another"]
+
+
+def test_an_added_document_is_answerable_at_once_in_the_open_conversation(page, tmp_path):
+    conversation = Conversation()
+    before = list(page.respond("What does A/RES/78/241 request the Secretary-General to do?",
+                               [], conversation))[-1]
+    assert not any(c.paragraph.symbol == "A/RES/78/241" for c in before.answer.citations)
+
+    staged = page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())])
+    progress = []
+    message = page.library.add(staged, on_progress=lambda done, total: progress.append(done))
+    assert message.startswith("Added A/RES/78/241: 15 paragraphs embedded")
+    assert progress[-1] == 15
+    assert (tmp_path / "library" / "res.pdf").exists()  # kept beside the store
+
+    after = list(page.respond("What does A/RES/78/241 request the Secretary-General to do?",
+                              before.chat, conversation))[-1]
+    assert any(c.paragraph.symbol == "A/RES/78/241" for c in after.answer.citations)
+    assert "A/RES/78/241" in documents_html(page.library.documents())
+    assert "A/RES/78/241" in dict((key, name) for name, key in page.documents())
+
+
+def test_stop_then_add_again_finishes(page, tmp_path):
+    staged = page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())])
+    stop = threading.Event()
+    stop.set()  # Stop pressed before the first batch (a stop mid-way: test_documents)
+    assert page.library.add(staged, stop=stop).startswith("Stopped: 0 paragraphs embedded")
+    assert page.library.add(staged).startswith("Added A/RES/78/241: 15 paragraphs embedded")
+
+
+def test_remove_drops_the_document_and_its_uploaded_file(page, tmp_path):
+    page.library.add(page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())]))
+    message = page.library.remove("A/RES/78/241")
+    assert message.startswith("Removed A/RES/78/241 (en, 15 paragraphs)")
+    assert not (tmp_path / "library" / "res.pdf").exists()
+    assert not any(p.symbol == "A/RES/78/241" for p in page.retriever.paragraphs.values())
+    assert page.library.remove("A/RES/78/241") == "no document 'A/RES/78/241' in the index"
+    assert page.library.remove("") == "Choose a document to remove first."
+
+
+def test_nothing_to_add_says_so(page):
+    assert page.library.add([]).startswith("Nothing to add")
