@@ -7,7 +7,7 @@ STORE ?= data/store
 LLM ?= local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ui clean
+.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ingest bench-ui clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,9 @@ eval-answers: setup
 
 bench: setup
 	$(PY) eval/benchmark.py
+
+bench-ingest: setup
+	$(PY) eval/ingest_benchmark.py
 
 bench-ui: setup browser
 	$(PY) eval/ui_benchmark.py --store $(STORE)
