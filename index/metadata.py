@@ -13,7 +13,7 @@ from pathlib import Path
 from .blocks import cut_blocks
 from .errors import DocumentError
 from .models import Document
-from .textclean import SYMBOL_RE, clean_layout, clean_plain, ends_final, join_lines
+from .textclean import SYMBOL_RE, clean_text, ends_final, join_lines
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
@@ -68,7 +68,7 @@ def detect_date(text: str, title: str) -> str | None:
 
 def detect_title(text: str, lang: str, symbol: str | None) -> str:
     """The last group of front matter before the body starts (the document's title block)."""
-    cleaned = clean_layout(text, symbol) if lang == "en" else clean_plain(text)
+    cleaned = clean_text(text, lang, symbol)
     blocks = cut_blocks(cleaned.lines, lang)
     structural = ("heading", "annex", "submission", "numbered", "opener")
     front = []

@@ -24,14 +24,7 @@ from .models import (
     Paragraph,
     ParsedDocument,
 )
-from .textclean import (
-    SYMBOL_RE,
-    clean_layout,
-    clean_plain,
-    detect_lang,
-    ends_final,
-    join_lines,
-)
+from .textclean import SYMBOL_RE, clean_text, detect_lang, ends_final, join_lines
 
 MAX_HEADING_CHARS = 200
 MAX_NUMBER_GAP = 10
@@ -68,7 +61,7 @@ def parse_text(text: str, source: str = "<text>", overrides: dict | None = None)
     overrides = overrides or {}
     lang = overrides.get("lang") or detect_lang(text)
     document = detect_metadata(text, lang, source, overrides)
-    cleaned = clean_layout(text, document.symbol) if lang == "en" else clean_plain(text)
+    cleaned = clean_text(text, lang, document.symbol)
     blocks = cut_blocks(cleaned.lines, lang)
     builder = _Builder(document)
     for block in blocks:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import DocumentError
+from .textclean import is_cjk
 
 POINTS_PER_COLUMN = 4.9  # about one average character of 10-point Times: the UN body font
 MIN_TEXT_CHARS = 20  # fewer printable characters than this in the whole file: no text layer
@@ -194,6 +195,10 @@ def _render_line(line: _Line) -> str:
             # italic "j"); a space of its own making must agree with a visible gap.
             spaced = (pending == "real" or gap > char.size * 0.25
                       or (pending == "generated" and gap > char.size * 0.1) or superscript)
+            if is_cjk(char.ch) or is_cjk(text[-1]):
+                # Chinese has no spaces between words: only one the PDF itself has counts
+                # (PDFium infers one after every full-width comma from its narrow ink).
+                spaced = pending == "real"
             if gap > char.size * 0.8:
                 text += " " * max(1, column - len(text))  # a column gap: keep the alignment
             elif spaced:

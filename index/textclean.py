@@ -150,6 +150,33 @@ def strip_footnote_markers(line: Line | None, footnotes: dict[int, str]) -> Line
     return Line(pattern.sub("", line.text), line.indent)
 
 
+def clean_text(text: str, lang: str, symbol: str | None) -> CleanText:
+    """The clean-up a text needs: English is always read as laid out (pdftotext -layout, or a
+    PDF read by pdf_layout); Chinese as laid out only when it comes from a PDF read that way —
+    then its page margin is removed, so indentation means what it does in Chinese text files
+    (a paragraph's first line is indented, its other lines are not)."""
+    if lang == "en":
+        return clean_layout(text, symbol)
+    if _laid_out(text):
+        cleaned = clean_layout(text, symbol)
+        return CleanText(_without_margin(cleaned.lines), cleaned.footnotes)
+    return clean_plain(text)
+
+
+def _laid_out(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and sum(_indent_of(line) >= 8 for line in lines) / len(lines) > 0.6
+
+
+def _without_margin(lines: list[Line | None]) -> list[Line | None]:
+    indents = [line.indent for line in lines if line is not None]
+    if not indents:
+        return lines
+    margin = max(set(indents), key=indents.count)  # most lines start at the body margin
+    return [None if line is None else Line(line.text, max(0, line.indent - margin))
+            for line in lines]
+
+
 def clean_plain(text: str) -> CleanText:
     """Lines of text with no layout furniture (Chinese PDF extraction, plain .txt/.md)."""
     raw_lines = strip_outline(text.splitlines())

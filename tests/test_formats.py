@@ -203,3 +203,40 @@ def test_html_paragraphs_lists_and_dropped_furniture(tmp_path):
     assert texts["2(b)"] == "under disarmament."
     everything = " ".join(texts.values())
     assert "alert" not in everything and "Home" not in everything and "Page 1" not in everything
+
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # make browser installs it
+ZH_PARAGRAPHS = [
+    "致命性自主武器系统领域新兴技术问题政府专家组在日内瓦举行了两期会议，审议了关于人类控制、"
+    "问责制和法律审查的提案，并就今后的工作交换了意见。",
+    "专家组建议各国确保人类对武器系统使用的判断，并在武器系统的整个生命周期内保持问责。",
+]
+
+
+def test_chinese_pdf_loses_its_page_margin_furniture_and_inferred_spaces(tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    if not CJK_FONT.exists():
+        pytest.skip(f"{CJK_FONT} is missing: apt-get install fonts-wqy-zenhei (make browser)")
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("wqy", fname=str(CJK_FONT), collection_font_number=0)
+    pdf.add_page()
+    pdf.set_font("wqy", size=10.5)
+    y = 90
+    pdf.text(72, y, "CCW/GGE.1/2099/1")
+    y += 30
+    for number, paragraph in enumerate(ZH_PARAGRAPHS, 1):
+        text, first = f"{number}. {paragraph}", True
+        while text:  # hard-wrapped at 30 characters, the first line indented, as printed
+            width = 28 if first else 30
+            pdf.text(72 + (21 if first else 0), y, text[:width])
+            text, first, y = text[width:], False, y + 15
+    pdf.set_font("wqy", size=9)
+    pdf.text(300, 805, "2")  # the page number
+    path = tmp_path / "report.zh.pdf"
+    pdf.output(str(path))
+
+    parsed = parse_file(path)
+    assert parsed.document.lang == "zh" and parsed.document.symbol == "CCW/GGE.1/2099/1"
+    numbered = {p.number: p.text for p in parsed.paragraphs if p.number}
+    assert numbered == {"1": ZH_PARAGRAPHS[0], "2": ZH_PARAGRAPHS[1]}
