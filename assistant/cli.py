@@ -183,8 +183,12 @@ def cmd_index(args, settings: Settings) -> int:
                           on_page=bars.update)
     except KeyboardInterrupt:
         bars.close()
-        print("stopped: the paragraphs embedded so far are kept; run the same command again to "
-              "finish (they are not embedded again)", file=sys.stderr)
+        if args.rebuild:
+            print("stopped: the rebuild was abandoned; the index in use is unchanged",
+                  file=sys.stderr)
+        else:
+            print("stopped: the paragraphs embedded so far are kept; run the same command again "
+                  "to finish (they are not embedded again)", file=sys.stderr)
         return 130
     for reason in run.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
@@ -254,7 +258,9 @@ def cmd_docs(args, settings: Settings) -> int:
         return 0
     width = max(len(d.name) for d in documents)
     for d in documents:
-        print(f"{d.name:<{width}}  {d.lang}  {d.paragraphs:>5}  {_shorten(d.title, 60):<60}  {d.source}")
+        state = "" if d.complete else "  (incomplete: indexing was stopped; index it again)"
+        print(f"{d.name:<{width}}  {d.lang}  {d.paragraphs:>5}  {_shorten(d.title, 60):<60}  "
+              f"{d.source}{state}")
     print(f"{len(documents)} documents, {sum(d.paragraphs for d in documents)} paragraphs")
     return 0
 
@@ -264,11 +270,9 @@ def _shorten(text: str, width: int) -> str:
 
 
 def cmd_remove(args, settings: Settings) -> int:
-    from index.catalog import remove_document
+    from .services import open_store, remove_from_index
 
-    from .services import open_store
-
-    for d in remove_document(open_store(settings), args.document):
+    for d in remove_from_index(settings, open_store(settings), args.document):
         print(f"removed: {d.name} ({d.lang}, {d.paragraphs} paragraphs) — {d.title}")
     return 0
 

@@ -42,6 +42,22 @@ def build_retriever(settings: Settings) -> Retriever:
     return Retriever(open_store(settings))
 
 
+def remove_from_index(settings: Settings, store: ParagraphStore, name: str):
+    """Remove a document (symbol or doc id) and the library's copy of its file, when the page
+    had added it and no other document is read from it: a rebuild from files must not revive
+    it. A file of the user's own elsewhere is never touched."""
+    from index.catalog import list_documents, remove_document
+
+    removed = remove_document(store, name)
+    in_use = {document.source for document in list_documents(store)}
+    library = settings.library_dir.resolve()
+    for document in removed:
+        source = Path(document.source)
+        if source.parent.resolve() == library and document.source not in in_use:
+            source.unlink(missing_ok=True)
+    return removed
+
+
 def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
                 progress: bool = True,
                 on_page: Callable[[Path, int, int], None] | None = None,

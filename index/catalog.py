@@ -21,6 +21,7 @@ class IndexedDocument:
     title: str
     paragraphs: int  # records: paragraphs, subparagraphs, table rows and footnotes
     source: str
+    complete: bool = True  # False: its indexing was stopped; indexing it again finishes it
 
     @property
     def name(self) -> str:
@@ -36,9 +37,11 @@ def list_documents(store: ParagraphStore) -> list[IndexedDocument]:
             doc_id = meta["doc_id"]
             counts[doc_id] = counts.get(doc_id, 0) + 1
             found.setdefault(doc_id, meta)
+    pending = store.pending_documents()
     documents = [
         IndexedDocument(doc_id, meta.get("symbol") or None, meta.get("lang", ""),
-                        meta.get("doc_title", ""), counts[doc_id], meta.get("source", ""))
+                        meta.get("doc_title", ""), counts[doc_id], meta.get("source", ""),
+                        complete=doc_id not in pending)
         for doc_id, meta in found.items()
     ]
     return sorted(documents, key=lambda d: (d.symbol is None, d.symbol or d.doc_id, d.lang))
@@ -60,4 +63,5 @@ def remove_document(store: ParagraphStore, name: str) -> list[IndexedDocument]:
     collection = store.collection()
     for document in matches:
         collection.delete(where={"doc_id": document.doc_id})
+    store.forget_pending([d.doc_id for d in matches])
     return matches

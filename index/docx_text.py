@@ -69,10 +69,15 @@ def _table_rows(table) -> list[str]:
 
 class _Numbering:
     """Word's automatic list numbers: a counter per list and level, printed by the level's
-    format ("%1." decimal, "(%1)" lower letter…)."""
+    format ("%1." decimal, "(%1)" lower letter…) from the level's start value.
+
+    Numbering instances of one abstract list continue one count (a report's paragraphs stay
+    numbered across chapters) unless an instance overrides its start, which restarts it.
+    """
 
     def __init__(self, document):
-        self.formats: dict[tuple[str, int], tuple[str, str]] = {}
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.list_of: dict[str, str] = {}  # numId -> the counter it advances
         self.counters: dict[str, list[int]] = {}
         try:
             root = document.part.numbering_part.element
@@ -84,16 +89,28 @@ class _Numbering:
             for level in node.iter(f"{_W}lvl"):
                 fmt = level.find(f"{_W}numFmt")
                 text = level.find(f"{_W}lvlText")
+                start = level.find(f"{_W}start")
                 levels[int(level.get(f"{_W}ilvl"))] = (
                     fmt.get(f"{_W}val") if fmt is not None else "decimal",
                     text.get(f"{_W}val") if text is not None else "%1.",
+                    int(start.get(f"{_W}val")) if start is not None else 1,
                 )
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in root.iter(f"{_W}num"):
+            num_id = num.get(f"{_W}numId")
             ref = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
-            for ilvl, value in (levels or {}).items():
-                self.formats[(num.get(f"{_W}numId"), ilvl)] = value
+            abstract_id = ref.get(f"{_W}val") if ref is not None else None
+            levels = dict(abstract.get(abstract_id) or {})
+            overrides = list(num.iter(f"{_W}lvlOverride"))
+            for override in overrides:
+                start = override.find(f"{_W}startOverride")
+                ilvl = int(override.get(f"{_W}ilvl"))
+                if start is not None and ilvl in levels:
+                    fmt, pattern, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, pattern, int(start.get(f"{_W}val")))
+            self.list_of[num_id] = f"num {num_id}" if overrides else f"abstract {abstract_id}"
+            for ilvl, value in levels.items():
+                self.formats[(num_id, ilvl)] = value
 
     def marker(self, paragraph, style) -> str:
         num_pr = _num_pr(paragraph)
@@ -108,8 +125,10 @@ class _Numbering:
         level = int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
         if (num, level) not in self.formats:
             return ""
-        fmt, pattern = self.formats[(num, level)]
-        counters = self.counters.setdefault(num, [0] * 9)
+        fmt, pattern, _ = self.formats[(num, level)]
+        counters = self.counters.setdefault(self.list_of[num], [0] * 9)
+        if counters[level] == 0:
+            counters[level] = self.formats[(num, level)][2] - 1  # the level's start value
         counters[level] += 1
         for deeper in range(level + 1, len(counters)):
             counters[deeper] = 0  # a new item restarts the lists under it
@@ -117,7 +136,9 @@ class _Numbering:
             return "•"
         marker = pattern
         for depth in range(level + 1):
-            marker = marker.replace(f"%{depth + 1}", _format(counters[depth], fmt if depth == level else "decimal"))
+            value = counters[depth] or 1
+            marker = marker.replace(f"%{depth + 1}",
+                                    _format(value, fmt if depth == level else "decimal"))
         return marker
 
 

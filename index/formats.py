@@ -45,7 +45,7 @@ def check_file(path: Path, max_mb: float = MAX_FILE_MB) -> str:
         raise DocumentError(f"{path}: {size / 1024 / 1024:.1f} MB is over the {max_mb:g} MB limit")
     kind = FORMATS[suffix]
     actual = sniff(head)
-    if kind == "pdf" and actual != "pdf":
+    if kind == "pdf" and actual != "pdf" and b"%PDF-" not in head:  # readers allow junk first
         raise DocumentError(f"{path}: not a PDF (its content is {_describe(actual)})")
     if kind == "docx":
         if actual != "zip":
@@ -63,6 +63,22 @@ def read_document(path: Path, on_page: Callable[[int, int], None] | None = None,
                   max_mb: float = MAX_FILE_MB) -> str:
     """The text of ``path`` in the form the text parser reads (see parser.parse_text)."""
     kind = check_file(path, max_mb)
+    try:
+        text = _extract(kind, path, on_page)
+    except DocumentError:
+        raise
+    except RecursionError as exc:
+        raise DocumentError(f"{path}: the {kind} is nested too deeply to read") from exc
+    except Exception as exc:  # noqa: BLE001 - a damaged file can break a reader in any way
+        detail = " ".join(str(exc).split())[:200]
+        raise DocumentError(f"{path}: cannot read this {kind} file, it may be damaged "
+                            f"({type(exc).__name__}: {detail})") from exc
+    if not text.strip():
+        raise DocumentError(f"{path}: no text found in the document")
+    return text
+
+
+def _extract(kind: str, path: Path, on_page) -> str:
     if kind == "pdf":
         from .pdf_layout import pdf_text
 
@@ -70,23 +86,19 @@ def read_document(path: Path, on_page: Callable[[int, int], None] | None = None,
     if kind == "docx":
         from .docx_text import docx_text
 
-        text = docx_text(path)
-    elif kind == "html":
+        return docx_text(path)
+    if kind == "html":
         from .html_text import html_text
 
-        text = html_text(path)
-    else:
-        from .parser import read_text
+        return html_text(path)
+    from .parser import read_text
 
-        return read_text(path)
-    if not text.strip():
-        raise DocumentError(f"{path}: no text found in the document")
-    return text
+    return read_text(path)
 
 
 def sniff(head: bytes) -> str:
     """What the first bytes are: pdf, zip, text or binary."""
-    if b"%PDF-" in head[:1024]:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"

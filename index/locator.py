@@ -266,6 +266,9 @@ def _mentions(text: str) -> list[_Mention]:
 # What may stand between a part and the paragraph it qualifies ("annex III, principle (b)",
 # "附件一第 2 段"): connectors only, so a part in one sentence does not leak into the next.
 _PART_GAP_RE = re.compile(r"^[\s,，、:：]*(?:of|in|the|,|\s|的|中)*$", re.IGNORECASE)
+# ... or the heading of a State's reply filed in the part, as reply citations are written:
+# "annex I, Argentina, para. 3", "附件一(Argentina)第 3 段" (the retriever narrows to it).
+_REPLY_GAP_RE = re.compile(r"^\s*(?:[,，]\s*[A-Z][^\n.,;:，。]{0,60}[,，]|[(（][^()（）\n]{1,60}[)）])\s*$")
 # "paragraph 22 of CCW/GGE.1/2023/2": a symbol written after the locator it qualifies.
 _SYMBOL_AFTER_RE = re.compile(
     r"^\s*[,，]?\s*(?:of|in|from)\s+(?:the\s+)?(?:document\s*|report\s*|resolution\s*)?\(?$",
@@ -341,7 +344,9 @@ def parse_locators(text: str) -> list[Locator]:
                 part_used, made = False, []
             part, symbol_used = m, True
         else:
-            near = part is not None and _PART_GAP_RE.match(text[part.end:m.start]) is not None
+            gap = text[part.end:m.start] if part is not None else ""
+            near = part is not None and (_PART_GAP_RE.match(gap) is not None
+                                         or _REPLY_GAP_RE.match(gap) is not None)
             use_part = m.part or (part.part if near else None)
             refines = (
                 m.kind == "item"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .errors import NotFoundError, QueryError
 from .locator import Locator, find_symbols, parse_locators
-from .models import Paragraph
+from .models import Paragraph, split_reply
 from .retriever import Retriever, document_order
 from .textclean import detect_lang
 
@@ -30,6 +30,7 @@ def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
         if not paragraphs:
             raise NotFoundError(f"no document '{target}' in the index", _known_documents(retriever))
         return one_per_language_pair(paragraphs, lang)
+    specific = [retriever.narrow_to_reply(citation, loc) for loc in specific]
     found: list[Paragraph] = []
     for loc in specific:
         found.extend(p for p in retriever.resolve(loc) if p not in found)
@@ -52,8 +53,10 @@ def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragr
 
 def nearest_valid(retriever: Retriever, loc: Locator) -> list[Paragraph]:
     """Paragraphs of the same document and part that do exist, closest number first."""
+    # "annex I" also offers the States' replies filed in it
     pool = [p for p in retriever.paragraphs.values()
-            if (not loc.symbol or p.symbol == loc.symbol) and (not loc.part or p.part == loc.part)
+            if (not loc.symbol or p.symbol == loc.symbol)
+            and (not loc.part or loc.part in (p.part, split_reply(p.part)[0]))
             and p.kind != "item"]
     if not pool:
         return []

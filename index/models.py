@@ -213,6 +213,18 @@ def part_label(part: str, lang: str) -> str:
     return part
 
 
+def split_reply(part: str) -> tuple[str, str]:
+    """(where a State's reply is filed, the reply's heading): "annex I, Peru" -> ("annex I",
+    "Peru"); a reply compiled in the body is its heading alone: "Peru" -> ("body", "Peru");
+    any other part -> (part, "")."""
+    if part in (BODY, PREAMBLE, COVERING_LETTER, FOOTNOTES):
+        return part, ""
+    match = _ANNEX_RE.match(part)
+    if match:
+        return f"annex {match.group(1)}", match.group(2) or ""
+    return BODY, part
+
+
 def _doc_name(p: Paragraph, lang: str) -> str:
     if p.symbol:
         return p.symbol

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .blocks import Block, cut_blocks
+from .blocks import Block, cut_blocks, zh_numeral_to_roman
 from .errors import DocumentError
 from .formats import MAX_FILE_MB, read_document
 from .metadata import detect_metadata
@@ -20,6 +20,7 @@ from .models import (
     COVERING_LETTER,
     FOOTNOTES,
     PREAMBLE,
+    ROMAN,
     Document,
     Paragraph,
     ParsedDocument,
@@ -120,6 +121,8 @@ class _Builder:
         self.rows: dict[str, int] = {}
         self.last_number: int | None = None
         self.base_part = self.part  # the annex (or body) that States' replies are filed in
+        self.chapter: str | None = None  # the last chapter numeral of the base part ("II")
+        self.base_last_number: int | None = None  # the base part's numbering, kept meanwhile
 
     # ---- helpers ------------------------------------------------------------------------
     @property
@@ -160,11 +163,25 @@ class _Builder:
         getattr(self, f"_on_{block.kind.replace('-', '_')}")(block)
 
     def _on_heading(self, block: Block) -> None:
+        numeral = zh_numeral_to_roman(block.number or "")
+        if numeral in ROMAN:
+            if self.part != self.base_part and numeral == self._next_chapter():
+                # the document's next chapter: the replies are over, its own numbering resumes
+                self.part, self.last_number = self.base_part, self.base_last_number
+            if self.part == self.base_part:
+                self.chapter = numeral
         self.section = [self._text(block)]
         self._closed = True
 
+    def _next_chapter(self) -> str | None:
+        if self.chapter is None:
+            return None
+        position = ROMAN.index(self.chapter) + 1
+        return ROMAN[position] if position < len(ROMAN) else None
+
     def _on_annex(self, block: Block) -> None:
         self.part = self.base_part = f"annex {block.number}"
+        self.chapter = None
         self.section = []
         self.last_number = None
         self._closed = True
@@ -172,6 +189,8 @@ class _Builder:
     def _on_submission(self, block: Block) -> None:
         # A State's reply is a part of its own ("annex I, Argentina"): its paragraphs are cited
         # by its heading, and its numbering starts again.
+        if self.part == self.base_part:
+            self.base_last_number = self.last_number
         base = "" if self.base_part == BODY else f"{self.base_part}, "
         self.part = f"{base}{block.number}"
         self.section = []

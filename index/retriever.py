@@ -16,7 +16,8 @@ from .errors import ConfigError, QueryError
 from .glossary import expand_query, formalize
 from .keyword import KeywordIndex
 from .locator import Locator, find_symbols, ga_resolution_symbols, parse_locators
-from .models import BODY, FOOTNOTES, PREAMBLE, COVERING_LETTER, ROMAN, Hit, Paragraph
+from .models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Hit, Paragraph,
+                     split_reply)
 from .store import ParagraphStore
 from .textclean import detect_lang
 
@@ -27,12 +28,13 @@ SHORT_TEXT = 20  # characters
 
 
 def part_rank(part: str) -> int:
+    part = split_reply(part)[0]  # a State's reply files under its annex (or the body)
     if part == PREAMBLE:
         return 0
     if part in (BODY, COVERING_LETTER):
         return 1
     if part.startswith("annex "):
-        numeral = part.split(" ", 1)[1].split(",", 1)[0]  # "annex I, Argentina" files under I
+        numeral = part.split(" ", 1)[1]
         return 2 + (ROMAN.index(numeral) if numeral in ROMAN else len(ROMAN))
     if part == FOOTNOTES:
         return 100
@@ -41,9 +43,8 @@ def part_rank(part: str) -> int:
 
 def document_order(p: Paragraph) -> tuple:
     """Sort key that puts a document's records in reading order (items after their lead)."""
-    # Within an annex, States' replies follow its own text in the UN's alphabetical order.
-    reply = p.part.split(", ", 1)[1] if p.part.startswith("annex ") and ", " in p.part else ""
-    return (part_rank(p.part), reply, p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
+    # States' replies follow the text they are filed in, in the UN's alphabetical order.
+    return (part_rank(p.part), split_reply(p.part)[1], p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
 
 
 class Retriever:
@@ -76,7 +77,7 @@ class Retriever:
         reply_parts: dict[str, set[str]] = defaultdict(set)  # symbol -> {"annex I, Peru", …}
         for p in paragraphs.values():
             by_key[p.key].append(p)
-            if p.symbol and p.part.startswith("annex ") and ", " in p.part:
+            if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
         self.paragraphs, self.keywords, self._by_key = paragraphs, keywords, by_key
         self._reply_parts = reply_parts
@@ -117,8 +118,9 @@ class Retriever:
             if "locator" not in sources[pid] and pid in self.paragraphs:
                 scores[pid] *= brevity_prior(self.paragraphs[pid])
         ranked_ids = sorted(scores, key=lambda pid: -scores[pid])[:k]
-        return [Hit(self.paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
-                for pid in ranked_ids if pid in self.paragraphs]
+        paragraphs = self.paragraphs  # one read: reload() may swap it in the meantime
+        return [Hit(paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
+                for pid in ranked_ids if pid in paragraphs]
 
     def lookup(self, text: str, history=(), lang: str | None = None) -> list[Paragraph]:
         """Paragraphs that a locator in ``text`` names exactly, question language first.
@@ -137,24 +139,25 @@ class Retriever:
                 break
         found: list[Paragraph] = []
         for loc in locators:
-            symbol = loc.symbol or context_symbol
-            part = self._reply_part(text, symbol, loc.part)
-            found.extend(p for p in self.resolve(Locator(symbol, part, loc.number, loc.item))
-                         if p not in found)
+            loc = self.narrow_to_reply(
+                text, Locator(loc.symbol or context_symbol, loc.part, loc.number, loc.item))
+            found.extend(p for p in self.resolve(loc) if p not in found)
         lang = lang or detect_lang(text)
         return sorted(found, key=lambda p: (p.lang != lang, document_order(p)))
 
-    def _reply_part(self, text: str, symbol: str | None, part: str | None) -> str | None:
-        """A State's reply named in the question ("annex I, Australia, para. 3") narrows the
-        part to that reply: locators know annexes, not the headings of replies filed in them."""
-        if not symbol:
-            return part
+    def narrow_to_reply(self, text: str, loc: Locator) -> Locator:
+        """A State's reply named in the text ("annex I, Australia, para. 3") narrows the
+        locator's part to that reply: locators know annexes, not the replies filed in them."""
+        if not loc.symbol:
+            return loc
         lowered = text.lower()
-        named = [reply for reply in self._reply_parts.get(symbol, ())
-                 if (part is None or reply.startswith(part + ", "))
-                 and re.search(r"\b" + re.escape(reply.split(", ", 1)[-1].lower()) + r"\b",
+        named = [reply for reply in self._reply_parts.get(loc.symbol, ())
+                 if loc.part in (None, split_reply(reply)[0])
+                 and re.search(r"\b" + re.escape(split_reply(reply)[1].lower()) + r"\b",
                                lowered)]
-        return max(named, key=len) if named else part
+        if not named:
+            return loc
+        return Locator(loc.symbol, max(named, key=len), loc.number, loc.item)
 
     def resolve(self, loc: Locator) -> list[Paragraph]:
         """Every paragraph a locator matches (any language)."""

@@ -25,6 +25,7 @@ from .series import describe
 
 META_COLLECTION = "un_assistant_meta"
 COLLECTION_PREFIX = "paragraphs_"
+PENDING = "pending:"
 EMBED_BATCH = 16
 READ_BATCH = 2000
 
@@ -157,6 +158,26 @@ class ParagraphStore:
     def _set_pointer(self, name: str) -> None:
         self._meta().modify(metadata={"collection": name, "embedder": self.embedder_name})
 
+    # A document whose indexing was stopped is marked in the pointer's metadata until a sync
+    # completes it, so listings can say it is incomplete. (Chroma's modify replaces the whole
+    # metadata: read, change, write.)
+    def _mark_pending(self, doc_ids, pending: bool) -> None:
+        if not doc_ids:
+            return
+        meta = self._pointer()
+        for doc_id in doc_ids:
+            meta.pop(PENDING + doc_id, None)
+            if pending:
+                meta[PENDING + doc_id] = 1
+        self._meta().modify(metadata=meta)
+
+    def pending_documents(self) -> set[str]:
+        """Documents whose indexing was stopped before all their paragraphs were embedded."""
+        return {key[len(PENDING):] for key in self._pointer() if key.startswith(PENDING)}
+
+    def forget_pending(self, doc_ids) -> None:
+        self._mark_pending(doc_ids, pending=False)
+
     def collection(self, required: bool = True):
         """The live collection (re-resolved each call: a rebuild elsewhere may have moved it)."""
         pointer = self._pointer()
@@ -269,6 +290,8 @@ class ParagraphStore:
         known_docs = {meta.get("doc_id") for meta in known.values()}
         report.new_documents = sorted({row.paragraph.doc_id for row in rows} - known_docs)
         report.changed_documents = sorted({row.paragraph.doc_id for row in todo} & known_docs)
+        changing = {row.paragraph.doc_id for row in todo}
+        self._mark_pending(changing, pending=True)
         report.embedded = self._embed_into(collection, todo, progress, on_progress, stop)
         report.documents = sorted(d.document.doc_id for d in documents)
         if report.embedded < len(todo):
@@ -292,6 +315,7 @@ class ParagraphStore:
         stale += [pid for pid, meta in known.items() if meta.get("doc_id") in gone_docs]
         if stale:
             collection.delete(ids=stale)
+        self._mark_pending(changing | gone_docs, pending=False)
         report.removed = len(stale)
         report.removed_documents = sorted(gone_docs)
         report.seconds = time.perf_counter() - started

@@ -95,6 +95,8 @@ def test_a_stopped_indexing_resumes_without_embedding_again(long_report, fake_st
                             stop=stop)
     assert first.stopped and first.embedded == 2 * EMBED_BATCH
     assert fake_store.count() == 2 * EMBED_BATCH  # what was embedded is kept
+    [listed] = list_documents(fake_store)
+    assert not listed.complete and listed.paragraphs == 2 * EMBED_BATCH
 
     fake_embedder.reset()
     second = fake_store.sync(documents, progress=False)
@@ -102,6 +104,7 @@ def test_a_stopped_indexing_resumes_without_embedding_again(long_report, fake_st
     assert second.unchanged == 2 * EMBED_BATCH
     assert second.embedded == fake_embedder.documents_embedded == total - 2 * EMBED_BATCH
     assert fake_store.count() == total
+    assert list_documents(fake_store)[0].complete
 
 
 # ---- list and remove -------------------------------------------------------------------------
@@ -170,3 +173,54 @@ def test_cli_index_of_only_bad_files_fails_and_changes_nothing(capsys, fake_serv
     assert status == 1
     assert f"skipped: {wrong}: not a PDF (its content is plain text)" in err
     assert run(capsys, "docs", "--store", store)[1] == before
+
+
+BODY_REPLIES = """                                                                         A/79/555
+
+          General Assembly                                               Distr.: General
+                                                                         1 July 2024
+
+                   Lethal autonomous weapons systems
+
+          I.   Introduction
+
+                   1.    The Secretary-General received the following replies.
+
+          II.  Replies received from States
+
+                   Peru
+                   [Original: Spanish]
+                   [20 May 2024]
+
+                   1.    Peru supports a legally binding instrument.
+
+                   2.    Peru calls for human control.
+
+          III. Replies received from international organizations
+
+                   2.    The International Committee of the Red Cross recommends rules.
+"""
+
+
+def test_replies_compiled_in_the_body_end_at_the_next_chapter():
+    from index.parser import parse_text
+
+    parsed = parse_text(BODY_REPLIES, source="a79555.txt")
+    labels = {p.label(): p.text for p in sorted(parsed.paragraphs, key=document_order)}
+    assert list(labels) == ["A/79/555, para. 1", "A/79/555, para. 2", "A/79/555, Peru, para. 1",
+                            "A/79/555, Peru, para. 2"]
+    assert labels["A/79/555, para. 2"].startswith("The International Committee")
+
+
+def test_a_reply_citation_is_verified_exactly(long_report, fake_store):
+    from index.lookup import look_up
+
+    fake_store.sync(load_documents([long_report]).documents, progress=False)
+    retriever = Retriever(fake_store)
+    [found] = look_up(retriever, "A/99/123, annex I, Argentina, para. 2")
+    assert (found.part, found.number) == ("annex I, Argentina", "2")
+    [found_zh] = look_up(retriever, "A/99/123 号文件附件一(Argentina)第 2 段")
+    assert found_zh.id == found.id
+    with pytest.raises(NotFoundError) as info:
+        look_up(retriever, "A/99/123, annex I, para. 99")
+    assert info.value.nearest  # the replies filed in annex I are offered

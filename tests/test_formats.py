@@ -240,3 +240,27 @@ def test_chinese_pdf_loses_its_page_margin_furniture_and_inferred_spaces(tmp_pat
     assert parsed.document.lang == "zh" and parsed.document.symbol == "CCW/GGE.1/2099/1"
     numbered = {p.number: p.text for p in parsed.paragraphs if p.number}
     assert numbered == {"1": ZH_PARAGRAPHS[0], "2": ZH_PARAGRAPHS[1]}
+
+
+def test_a_damaged_word_or_html_file_is_refused_not_a_traceback(tmp_path):
+    import zipfile
+
+    docx = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")  # cut short
+        archive.writestr("word/document.xml", "<w:document")
+    deep = tmp_path / "deep.html"
+    deep.write_text("<html><body>" + "<div>" * 5000 + "text" + "</div>" * 5000 + "</body></html>",
+                    encoding="utf-8")
+    for path, reason in [(docx, "damaged.docx: "), (deep, "deep.html: ")]:
+        with pytest.raises(DocumentError) as info:
+            read_document(path)
+        assert str(info.value).startswith(str(tmp_path / reason.rstrip(": ")) + ": ")
+        assert "\n" not in str(info.value)
+
+
+def test_text_that_mentions_a_pdf_header_is_still_text(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("A note on PDF files: they start with %PDF-1.7.\n\n1. First.\n",
+                    encoding="utf-8")
+    assert "First" in read_document(path)

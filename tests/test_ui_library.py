@@ -75,7 +75,7 @@ def test_an_added_document_is_answerable_at_once_in_the_open_conversation(page, 
     message = page.library.add(staged, on_progress=lambda done, total: progress.append(done))
     assert message.startswith("Added A/RES/78/241: 15 paragraphs embedded")
     assert progress[-1] == 15
-    assert (tmp_path / "library" / "res.pdf").exists()  # kept beside the store
+    assert (tmp_path / "library" / "a-res-78-241.en.pdf").exists()  # kept beside the store
 
     after = list(page.respond("What does A/RES/78/241 request the Secretary-General to do?",
                               before.chat, conversation))[-1]
@@ -96,7 +96,7 @@ def test_remove_drops_the_document_and_its_uploaded_file(page, tmp_path):
     page.library.add(page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())]))
     message = page.library.remove("A/RES/78/241")
     assert message.startswith("Removed A/RES/78/241 (en, 15 paragraphs)")
-    assert not (tmp_path / "library" / "res.pdf").exists()
+    assert not (tmp_path / "library" / "a-res-78-241.en.pdf").exists()
     assert not any(p.symbol == "A/RES/78/241" for p in page.retriever.paragraphs.values())
     assert page.library.remove("A/RES/78/241") == "no document 'A/RES/78/241' in the index"
     assert page.library.remove("") == "Choose a document to remove first."
@@ -104,3 +104,38 @@ def test_remove_drops_the_document_and_its_uploaded_file(page, tmp_path):
 
 def test_nothing_to_add_says_so(page):
     assert page.library.add([]).startswith("Nothing to add")
+
+
+def test_two_uploads_with_one_file_name_keep_their_own_files(page, tmp_path):
+    first = upload(tmp_path, "report.pdf", RESOLUTION.read_bytes())
+    page.library.add(page.library.stage([first]))
+    second_dir = tmp_path / "later"
+    second_dir.mkdir()
+    second = second_dir / "report.pdf"
+    second.write_bytes((PDF_DIR / "CCW_MSP_2019_9_annexIII.en.pdf").read_bytes())
+    staged = page.library.stage([str(second)])
+    staged[0].parsed = staged[0].parsed.__class__(  # another symbol: a document not yet indexed
+        staged[0].parsed.document.__class__(**{**vars(staged[0].parsed.document),
+                                               "doc_id": "x-2.en", "symbol": "X/2"}),
+        [p.__class__(**{**vars(p), "doc_id": "x-2.en", "symbol": "X/2"})
+         for p in staged[0].parsed.paragraphs])
+    page.library.add(staged)
+    assert sorted(f.name for f in (tmp_path / "library").iterdir()) == [
+        "a-res-78-241.en.pdf", "x-2.en.pdf"]
+    page.library.remove("A/RES/78/241")
+    assert (tmp_path / "library" / "x-2.en.pdf").exists()
+    assert any(p.symbol == "X/2" for p in page.retriever.paragraphs.values())
+
+
+def test_the_stop_button_reaches_the_add_in_progress(page, tmp_path):
+    staged = page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())])
+    stopped_at = []
+
+    def press_stop_during_the_first_batch(done, total):
+        stopped_at.append(done)
+        page.library.stop()
+
+    message = page.library.add(staged, on_progress=press_stop_during_the_first_batch)
+    # 15 paragraphs fit in one batch: the stop comes after it, so all are kept
+    assert stopped_at == [15] and message.startswith("Added A/RES/78/241")
+    assert not page.library.busy()

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-import threading
-
 from index.formats import FORMATS
 
 from . import html as render
 from .handlers import Conversation, Handlers
-from .library import documents_html, preview_html
+from .library import BUSY, documents_html, preview_html
 
 EXAMPLES = [
     "Does international humanitarian law apply to killer robots?",
@@ -137,7 +135,6 @@ def build_app(handlers: Handlers) -> gr.Blocks:
 
         # ---- adding and removing documents ----
         library = handlers.library
-        stopping = {"event": threading.Event()}
 
         def check_files(files):
             items = library.stage([getattr(f, "name", f) for f in files or []])
@@ -150,21 +147,25 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                     gr.update(choices=choices, value=None), handlers.corpus_line())
 
         def add_files(items, progress=gr.Progress()):
-            stopping["event"] = threading.Event()
             progress(0, desc="embedding")
 
             def step(done, total):
                 progress((done, total), desc="embedding", unit="paragraphs")
 
-            message = library.add(items or [], on_progress=step, stop=stopping["event"])
+            message = library.add(items or [], on_progress=step)
+            if message == BUSY:  # keep the files for when the other upload is done
+                return (message, *[gr.update()] * 8)
             return (*after_change(message), None, "", [], gr.update(interactive=False))
 
-        uploads.change(check_files, uploads, [staged, preview, add_button, added],
+        # upload and clear, not change: clearing the files after an add must not wipe its message
+        uploads.upload(check_files, uploads, [staged, preview, add_button, added],
                        api_visibility="private")
+        uploads.clear(lambda: ([], "", gr.update(interactive=False)), None,
+                      [staged, preview, add_button], api_visibility="private")
         add_button.click(add_files, staged,
                          [added, listing, document, to_remove, corpus_line, uploads, preview,
                           staged, add_button], api_visibility="private")
-        stop_button.click(lambda: stopping["event"].set(), None, None, api_visibility="private")
+        stop_button.click(library.stop, None, None, api_visibility="private")
         remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
                             [added, listing, document, to_remove, corpus_line],
                             api_visibility="private")

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from index.catalog import list_documents, remove_document
+from index.catalog import list_documents
 from index.errors import AssistantError, DocumentError
 from index.metadata import load_sidecar
 from index.models import ParsedDocument
 from index.parser import parse_file
 from index.retriever import Retriever
+
+from ..services import remove_from_index
 
 BUSY = "Another upload is being indexed; try again when it has finished. 另一批文件正在编入索引。"
 
@@ -42,6 +44,14 @@ class Library:
     def __init__(self, retriever: Retriever, settings):
         self.retriever, self.settings = retriever, settings
         self._indexing = threading.Lock()
+        self._stop = threading.Event()  # the running add's; made anew for each add
+
+    def stop(self) -> None:
+        """Stop the add in progress (there is one at a time) after its current batch."""
+        self._stop.set()
+
+    def busy(self) -> bool:
+        return self._indexing.locked()
 
     # ---- check and preview ------------------------------------------------------------------
 
@@ -76,16 +86,18 @@ class Library:
 
     def add(self, staged: list[Staged], on_progress: Callable[[int, int], None] | None = None,
             stop: threading.Event | None = None) -> str:
-        """Index the parsed files; returns a one-paragraph summary for the page."""
+        """Index the parsed files; returns a one-paragraph summary for the page. ``stop``
+        (default: the one ``stop()`` sets) ends it after the current batch."""
         ready = [item for item in staged if item.parsed is not None]
         if not ready:
             return "Nothing to add: upload a PDF, Word, HTML, text or Markdown file first."
         if not self._indexing.acquire(blocking=False):
             return BUSY
         try:
+            self._stop = stop or threading.Event()
             documents = [self._keep(item) for item in ready]
             report = self.retriever.store.sync(documents, progress=False,
-                                               on_progress=on_progress, stop=stop)
+                                               on_progress=on_progress, stop=self._stop)
             self.retriever.reload()
         finally:
             self._indexing.release()
@@ -97,10 +109,12 @@ class Library:
                 f"unchanged. Ask about them now. 已加入索引，现在即可提问。")
 
     def _keep(self, item: Staged) -> ParsedDocument:
-        """Copy the upload into the library folder and make that copy the document's source."""
+        """Copy the upload into the library folder and make that copy the document's source.
+        Named by the document's id, so two uploads called "report.pdf" never share a file and
+        a new version of a document replaces its old file."""
         folder = self.settings.library_dir
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / item.name
+        target = folder / f"{item.parsed.document.doc_id}{item.path.suffix.lower()}"
         if item.path.resolve() != target.resolve():
             shutil.copyfile(item.path, target)
         document = dataclasses.replace(item.parsed.document, source=str(target))
@@ -114,16 +128,12 @@ class Library:
         if not self._indexing.acquire(blocking=False):
             return BUSY
         try:
-            removed = remove_document(self.retriever.store, name)
+            removed = remove_from_index(self.settings, self.retriever.store, name)
             self.retriever.reload()
         except AssistantError as exc:
             return str(exc)
         finally:
             self._indexing.release()
-        for document in removed:  # an uploaded file goes too, so a rebuild does not revive it
-            source = Path(document.source)
-            if source.parent.resolve() == self.settings.library_dir.resolve() and source.exists():
-                source.unlink()
         return "Removed " + "; ".join(f"{d.name} ({d.lang}, {d.paragraphs} paragraphs)"
                                       for d in removed) + ". 已删除。"
 
@@ -154,7 +164,8 @@ def preview_html(staged: list[Staged]) -> str:
 
 def documents_html(documents) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(d.name)}</td><td>{d.lang}</td><td>{d.paragraphs}</td>"
+        f"<tr><td>{html.escape(d.name)}</td><td>{d.lang}</td><td>{d.paragraphs}"
+        f"{'' if d.complete else ' (incomplete: add it again to finish)'}</td>"
         f"<td>{html.escape(d.title)}</td><td>{html.escape(Path(d.source).name)}</td></tr>"
         for d in documents)
     return ("<table class='indexed-documents'><tr><th>Symbol</th><th>Language</th>"
