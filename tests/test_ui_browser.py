@@ -230,6 +230,8 @@ def test_upload_preview_add_ask_and_remove_a_document(library_server, browser):
     page.wait_for_function("() => document.querySelector('#add-result').innerText"
                            "      .includes('Added A/99/123')")
     assert "A/99/123" in page.inner_text("#indexed-documents")
+    page.wait_for_timeout(1500)  # clearing the uploaded files afterwards keeps the message
+    assert "Added A/99/123" in page.inner_text("#add-result")
     page.screenshot(path=SHOTS / "9-document-added.png")
 
     page.get_by_role("tab", name="Ask 提问").click()
