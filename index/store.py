@@ -278,8 +278,13 @@ class ParagraphStore:
             collection = self._new_collection()
             self._set_pointer(collection.name)
             self._collection, self._collection_name = collection, collection.name
-        existing = collection.get(include=["metadatas"])
-        known = {pid: meta for pid, meta in zip(existing["ids"], existing["metadatas"])}
+        doc_ids = {d.document.doc_id for d in documents}
+        # Only the documents being synced are read in full: adding one document to a large
+        # index costs memory for that document, not for the index.
+        known = {}
+        if doc_ids:
+            for got in self._pages(["metadatas"], where={"doc_id": {"$in": sorted(doc_ids)}}):
+                known.update(zip(got["ids"], got["metadatas"]))
         report = SyncReport()
 
         rows = _rows(documents)
@@ -307,19 +312,35 @@ class ParagraphStore:
                               metadatas=[{**known[row.paragraph.id], "source": row.source}
                                          for row in moved])
 
-        doc_ids = {d.document.doc_id for d in documents}
         stale = [pid for pid, meta in known.items()
                  if meta.get("doc_id") in doc_ids and pid not in wanted]
-        gone_docs = {meta["doc_id"] for meta in known.values()
-                     if meta.get("doc_id") not in doc_ids and _vanished(meta.get("source"), scope)}
-        stale += [pid for pid, meta in known.items() if meta.get("doc_id") in gone_docs]
         if stale:
             collection.delete(ids=stale)
+        gone_docs, gone_records = self._vanished_documents(doc_ids, scope)
+        if gone_docs:
+            collection.delete(where={"doc_id": {"$in": sorted(gone_docs)}})
         self._mark_pending(changing | gone_docs, pending=False)
-        report.removed = len(stale)
+        report.removed = len(stale) + gone_records
         report.removed_documents = sorted(gone_docs)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _vanished_documents(self, keep: set[str], scope: list[Path] | None
+                            ) -> tuple[set[str], int]:
+        """Documents (not in ``keep``) indexed from a file under ``scope`` that is gone, and
+        how many records they have; one paged pass over the metadata."""
+        if not scope:
+            return set(), 0
+        sources: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for page in self.metadata_pages():
+            for meta in page:
+                doc_id = meta.get("doc_id")
+                if doc_id not in keep:
+                    sources.setdefault(doc_id, meta.get("source"))
+                    counts[doc_id] = counts.get(doc_id, 0) + 1
+        gone = {doc_id for doc_id, source in sources.items() if _vanished(source, scope)}
+        return gone, sum(counts[doc_id] for doc_id in gone)
 
     def rebuild(self, documents: list[ParsedDocument], progress: bool = True) -> SyncReport:
         """Index everything into a fresh collection, then switch the pointer to it."""
