@@ -37,6 +37,11 @@ def load_sidecar(path: Path) -> dict:
     meta_path = sidecar_path(path)
     if not meta_path.exists():
         return {}
+    return read_metadata_file(meta_path)
+
+
+def read_metadata_file(meta_path: Path) -> dict:
+    """A metadata file's overrides; DocumentError naming the file when it is unusable."""
     try:
         data = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -139,3 +139,15 @@ def test_the_stop_button_reaches_the_add_in_progress(page, tmp_path):
     # 15 paragraphs fit in one batch: the stop comes after it, so all are kept
     assert stopped_at == [15] and message.startswith("Added A/RES/78/241")
     assert not page.library.busy()
+
+
+def test_a_metadata_file_uploaded_with_a_document_overrides_detection(page, tmp_path):
+    document = upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())
+    sidecar = upload(tmp_path, "res.meta.json", b'{"title": "LAWS resolution (2023)"}')
+    broken = upload(tmp_path, "other.meta.json", b"{not json")
+    other = upload(tmp_path, "other.txt", b"1. A paragraph of another document.\n")
+    staged = page.library.stage([document, sidecar, broken, other])
+    assert [item.name for item in staged] == ["res.pdf", "other.txt"]
+    assert staged[0].parsed.document.title == "LAWS resolution (2023)"
+    assert staged[1].parsed is None
+    assert staged[1].reason.startswith("other.meta.json: unreadable metadata file")

@@ -73,8 +73,10 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                     uploads = gr.File(
                         label=f"PDF, Word (.docx), HTML, text or Markdown · up to "
                               f"{handlers.settings.upload_max_mb} MB and "
-                              f"{handlers.settings.upload_max_files} files 上传文件",
-                        file_count="multiple", file_types=sorted(FORMATS), elem_id="upload")
+                              f"{handlers.settings.upload_max_files} files · NAME.meta.json "
+                              f"beside NAME.pdf overrides what is detected 上传文件",
+                        file_count="multiple", file_types=[*sorted(FORMATS), ".json"],
+                        elem_id="upload")
                     staged = gr.State([])
                     preview = gr.HTML(elem_id="upload-preview")
                     with gr.Row():

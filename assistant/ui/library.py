@@ -19,7 +19,7 @@ from typing import Callable
 
 from index.catalog import list_documents
 from index.errors import AssistantError, DocumentError
-from index.metadata import load_sidecar
+from index.metadata import load_sidecar, read_metadata_file
 from index.models import ParsedDocument
 from index.parser import parse_file
 from index.retriever import Retriever
@@ -58,6 +58,10 @@ class Library:
     def stage(self, paths: list[str]) -> list[Staged]:
         """Check and parse uploaded files; a bad file is refused, the others still go."""
         paths = [Path(p) for p in paths or []]
+        # "report.meta.json" uploaded with "report.pdf" overrides what is detected in it
+        sidecars = {p.name[: -len(".meta.json")]: p for p in paths
+                    if p.name.lower().endswith(".meta.json")}
+        paths = [p for p in paths if p not in sidecars.values()]
         limit = self.settings.upload_max_files
         overflow = [Staged(p, p.name, reason=f"{p.name}: more than {limit} files in one upload; "
                                               "add the rest in another")
@@ -68,10 +72,14 @@ class Library:
         for path in paths[:limit]:
             item = Staged(path, path.name)
             try:
-                item.parsed = parse_file(path, load_sidecar(path),
-                                         max_mb=self.settings.upload_max_mb)
+                sidecar = sidecars.get(path.stem)
+                overrides = read_metadata_file(sidecar) if sidecar else load_sidecar(path)
+                item.parsed = parse_file(path, overrides, max_mb=self.settings.upload_max_mb)
             except DocumentError as exc:
-                item.reason = str(exc).replace(str(path), path.name)  # the name the user knows
+                item.reason = str(exc)
+                for named in (path, sidecar):  # the names the user knows, not server paths
+                    if named is not None:
+                        item.reason = item.reason.replace(str(named), named.name)
             else:
                 doc_id = item.parsed.document.doc_id
                 if doc_id in seen:
