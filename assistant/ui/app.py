@@ -166,7 +166,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                       [staged, preview, add_button], api_visibility="private")
         add_button.click(add_files, staged,
                          [added, listing, document, to_remove, corpus_line, uploads, preview,
-                          staged, add_button], api_visibility="private")
+                          staged, add_button], api_visibility="private",
+                         show_progress_on=preview)  # one progress bar, where the files were
         stop_button.click(library.stop, None, None, api_visibility="private")
         remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
                             [added, listing, document, to_remove, corpus_line],
