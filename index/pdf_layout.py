@@ -87,7 +87,7 @@ def _open_failure(exc) -> str:
     message = str(exc).lower()
     if "password" in message:
         return "the PDF is password-protected; save an unprotected copy and index that"
-    if "format" in message or "not a pdf" in message or "data format" in message:
+    if "format" in message or "not a pdf" in message:
         return "not a readable PDF (damaged, or not a PDF at all)"
     return f"cannot open the PDF ({exc})"
 
