@@ -305,7 +305,8 @@ class ParagraphStore:
             return report
         # A file that moved keeps its vectors; only where it now lives is updated, so that
         # re-indexing its old folder does not take it for deleted.
-        moved = [row for row in rows if row not in todo
+        embedded_ids = {row.paragraph.id for row in todo}  # a set: long documents have thousands
+        moved = [row for row in rows if row.paragraph.id not in embedded_ids
                  and known[row.paragraph.id].get("source") != row.source]
         if moved:
             collection.update(ids=[row.paragraph.id for row in moved],
