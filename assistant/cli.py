@@ -477,6 +477,7 @@ def cmd_repl(args, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "docs": cmd_docs, "remove": cmd_remove, "search": cmd_search, "show": cmd_show, "eval": cmd_eval,
-            "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat, "ui": cmd_ui,
+COMMANDS = {"index": cmd_index, "docs": cmd_docs, "remove": cmd_remove, "search": cmd_search,
+            "show": cmd_show, "eval": cmd_eval, "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat,
+            "ui": cmd_ui,
             "prepare-model": cmd_prepare_model}

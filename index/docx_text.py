@@ -125,10 +125,10 @@ class _Numbering:
         level = int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
         if (num, level) not in self.formats:
             return ""
-        fmt, pattern, _ = self.formats[(num, level)]
+        fmt, pattern, start = self.formats[(num, level)]
         counters = self.counters.setdefault(self.list_of[num], [0] * 9)
         if counters[level] == 0:
-            counters[level] = self.formats[(num, level)][2] - 1  # the level's start value
+            counters[level] = start - 1
         counters[level] += 1
         for deeper in range(level + 1, len(counters)):
             counters[deeper] = 0  # a new item restarts the lists under it

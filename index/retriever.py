@@ -44,7 +44,8 @@ def part_rank(part: str) -> int:
 def document_order(p: Paragraph) -> tuple:
     """Sort key that puts a document's records in reading order (items after their lead)."""
     # States' replies follow the text they are filed in, in the UN's alphabetical order.
-    return (part_rank(p.part), split_reply(p.part)[1], p.kind == "footnote", p.ordinal, p.item_ordinal or 0)
+    return (part_rank(p.part), split_reply(p.part)[1], p.kind == "footnote", p.ordinal,
+            p.item_ordinal or 0)
 
 
 class Retriever:
