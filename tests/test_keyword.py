@@ -197,3 +197,49 @@ def test_english_inflections_meet_in_the_keyword_index():
                            "The Group adopted its agenda."])
     assert index.search("Who chaired it and what was encouraged?", k=2)[0][0] == "a"
     assert tokenize("LAWS") == ["laws"]  # an abbreviation is not stemmed to "law"
+
+
+# ---- concurrency --------------------------------------------------------------------------
+
+
+def test_tokenize_gives_the_same_tokens_from_many_threads_at_once():
+    """The page answers several users at once: 8 threads × 300 tokenizations must give exactly
+    the single-threaded tokens (a shared stemmer raised IndexError and silently changed them)."""
+    import sys
+    import threading
+
+    texts = [
+        "Delegations considered the characterization of emerging technologies, reviewing "
+        "accountability, responsibilities and the applicability of international humanitarian law",
+        "The Group adopted its final report, as contained in document CCW/GGE.1/2023/CRP.2, "
+        "encouraging States to strengthen human–machine interaction in targeting operations",
+        PARAS["zh22"] + " " + PARAS["enb"],
+        "Requests the Secretary-General to seek the views of Member States and observer States "
+        "on lethal autonomous weapons systems, inter alia on ways to address the challenges",
+    ]
+    expected = [tokenize(text) for text in texts]
+    errors: list[BaseException] = []
+    differing: list[int] = []
+    start = threading.Barrier(8)
+
+    def work(offset: int) -> None:
+        start.wait()
+        for i in range(300):
+            n = (i + offset) % len(texts)
+            try:
+                if tokenize(texts[n]) != expected[n]:
+                    differing.append(n)
+            except BaseException as exc:  # noqa: BLE001 - counted, then reported
+                errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show at once
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and differing == [], (len(errors), len(differing), errors[:1])
