@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from index.models import Hit, Paragraph
+
+Span = tuple[int, int]  # [start, end) of a stretch of an answer's text
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,29 @@ class Citation:
         record = self.paragraph.to_record()
         record.update(key=self.key, label=self.label)
         return record
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words quoted from a document (or the user). A "[7]" or a symbol inside them is that
+    text's own wording: it is shown as written and never read as a citation marker."""
+
+    text: str
+
+
+def compose(pieces: Iterable[str | Quote]) -> tuple[str, list[Span]]:
+    """An answer's text joined from its pieces, and the spans its quotes fill (for
+    ``Answer.quotes``): code writes the markers, quoted text only ever shows."""
+    parts: list[str] = []
+    quotes: list[Span] = []
+    length = 0
+    for piece in pieces:
+        words = piece.text if isinstance(piece, Quote) else piece
+        if isinstance(piece, Quote) and words:
+            quotes.append((length, length + len(words)))
+        parts.append(words)
+        length += len(words)
+    return "".join(parts), quotes
 
 
 @dataclass
@@ -35,6 +61,13 @@ class Answer:
     # kept so an evaluator can see what the guard changed (and replay it).
     draft: str = ""
     given: dict[int, Paragraph] = field(default_factory=dict)
+    # Spans of ``text`` quoted verbatim from documents: a "[7]" planted in a document and
+    # quoted there is the document's text, not a marker (renderers show it as plain text).
+    quotes: list[Span] = field(default_factory=list)
+
+    def is_quoted(self, start: int, end: int) -> bool:
+        """Whether text[start:end] overlaps a quoted span."""
+        return any(start < q_end and q_start < end for q_start, q_end in self.quotes)
 
     def to_record(self) -> dict:
         return {
@@ -50,4 +83,5 @@ class Answer:
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
             "draft": self.draft,
             "given": {str(key): p.id for key, p in self.given.items()},
+            "quotes": [list(span) for span in self.quotes],
         }

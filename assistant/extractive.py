@@ -8,7 +8,7 @@ from index.glossary import expand_query
 from index.keyword import tokenize
 from index.models import Hit
 
-from .answer import Answer, Citation
+from .answer import Answer, Citation, Quote, compose
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 400
@@ -79,11 +79,13 @@ def distinct(hits: list[Hit], lang: str | None = None) -> list[Hit]:
 def extractive_answer(question: str, lang: str, hits: list[Hit], notice_kind: str = "none",
                       reason: str = "") -> Answer:
     notice = NOTICES[notice_kind][lang].format(reason=reason)
-    lines = [notice]
+    pieces: list[str | Quote] = [notice]
     citations = []
     for key, hit in enumerate(distinct(hits, lang)[:MAX_QUOTES], 1):
-        quote = best_sentence(question, hit.paragraph.text)
-        lines.append(f"“{quote}” [{key}]")
+        # The document's words are quoted as they stand; marked as a quote, a "[7]" or a
+        # symbol inside them stays text and never reads as one of the markers written here.
+        pieces += ["\n“", Quote(best_sentence(question, hit.paragraph.text)), f"” [{key}]"]
         citations.append(Citation(key, hit.paragraph, hit.paragraph.label(lang)))
-    return Answer(question=question, lang=lang, text="\n".join(lines), citations=citations,
-                  mode="extractive", notice=notice, passages=hits)
+    text, quotes = compose(pieces)
+    return Answer(question=question, lang=lang, text=text, citations=citations,
+                  mode="extractive", notice=notice, passages=hits, quotes=quotes)

@@ -1,16 +1,18 @@
 """HTML and Markdown for the UI, built from escaped text only.
 
 Document text and model output are material, never markup: every string that comes from a
-document, a question or the model passes through ``html.escape`` (and, inside chat messages,
-Markdown escaping) before the few tags this module writes itself are added. A ``<script>`` in a
-paragraph therefore shows as text and never runs.
+document, a question or the model passes through ``html.escape`` (and, inside chat messages and
+the exported Markdown, Markdown escaping) before the few tags this module writes itself are
+added. A ``<script>`` in a paragraph therefore shows as text and never runs, and a link in it
+never becomes one. Only the [n] markers the code wrote become markers: one inside a quoted
+document's words, or with a key nothing cites, is shown as the text it is.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from typing import Callable, Iterator, NamedTuple
 
 from index.glossary import TERMS
 from index.models import Paragraph
@@ -35,8 +37,51 @@ TEXTS = {
 }
 
 
+# The export stays readable as raw text (it is shown in a code box and downloaded), so it
+# escapes only what makes HTML, links, images or formatting: the backslash itself, link and
+# image brackets, emphasis and code marks, "@" (e-mail autolinks), and below, the colon of a
+# URL scheme ("https:", "javascript:", "data:") and "www." (GFM autolinks).
+_EXPORT_SPECIAL = re.compile(r"([\\`*_~\[\]@])")
+_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9+.\-]):(?=\S)")
+_WWW = re.compile(r"(?i)(www)\.")
+
+
 def escape_markdown(text: str) -> str:
     return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def escape_export(text: str) -> str:
+    """Text for the exported Markdown: shown as written by any Markdown viewer, never as HTML,
+    a link or an image, and still plain to read in the raw file."""
+    text = _EXPORT_SPECIAL.sub(r"\\\1", text)
+    text = _WWW.sub(r"\1\\.", _SCHEME_COLON.sub(r"\\:", text))
+    return html.escape(text, quote=False)
+
+
+class _Piece(NamedTuple):
+    """A stretch of an answer's text (``key`` None), or one citation marker: ``text`` is then
+    the space the answer had before it."""
+
+    text: str
+    key: int | None = None
+
+
+def answer_pieces(answer: Answer) -> Iterator[_Piece]:
+    """The answer's text cut at its citation markers. A marker counts only when the code wrote
+    it: outside the words quoted from documents, and naming keys the answer cites. A "[7]"
+    planted in a quoted paragraph, or one no citation stands behind, stays text."""
+    cited = {c.key for c in answer.citations}
+    last = 0
+    for match in MARKER.finditer(answer.text):
+        keys = [int(k) for k in re.findall(r"\d+", match.group(1))]
+        if answer.is_quoted(*match.span()) or not set(keys) <= cited:
+            continue
+        yield _Piece(answer.text[last:match.start()])
+        space = match.group(0)[:1] if match.group(0)[:1].isspace() else ""
+        for i, key in enumerate(keys):
+            yield _Piece(space if i == 0 else "", key)
+        last = match.end()
+    yield _Piece(answer.text[last:])
 
 
 def source_id(turn: int, key: int) -> str:
@@ -46,16 +91,15 @@ def source_id(turn: int, key: int) -> str:
 
 def answer_message(answer: Answer, turn: int) -> str:
     """The chat message for a checked answer: escaped text with clickable [n] markers."""
-    pieces, last = [], 0
-    for match in MARKER.finditer(answer.text):
-        pieces.append(escape_markdown(answer.text[last:match.start()]))
-        for key in re.findall(r"\d+", match.group(1)):
+    pieces = []
+    for piece in answer_pieces(answer):
+        if piece.key is None:
+            pieces.append(escape_markdown(piece.text))
+        else:
             # The chat's HTML sanitizer drops data-* attributes but keeps classes: the
             # marker names its paragraph's element id in a class the page's script reads.
-            pieces.append(f' <span class="cite to-{source_id(turn, int(key))}" '
-                          f'title="show the paragraph">[{key}]</span>')
-        last = match.end()
-    pieces.append(escape_markdown(answer.text[last:]))
+            pieces.append(f' <span class="cite to-{source_id(turn, piece.key)}" '
+                          f'title="show the paragraph">[{piece.key}]</span>')
     body = "".join(pieces).replace("\n", "  \n")
     if answer.notice and answer.notice not in answer.text:
         body += f"\n\n*{escape_markdown(answer.notice)}*"
@@ -150,16 +194,35 @@ def glossary_markdown() -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """An answer for export: the text, then each citation with the paragraph it cites."""
-    lines = [f"## {answer.question}", "", answer.text, ""]
+    """An answer for export: the text, then each citation with the paragraph it cites. The
+    question, the answer, labels and cited texts are all escaped (``escape_export``): the file
+    reads as they were written and opens no link, image or HTML in any Markdown viewer."""
+    question = " ".join(answer.question.split())  # one heading line, whatever was typed
+    lines = [f"## {escape_export(question)}", "", _export_answer_text(answer), ""]
     if answer.notice and answer.notice not in answer.text:
-        lines += [f"*{answer.notice}*", ""]
+        lines += [f"*{escape_export(answer.notice)}*", ""]
     if answer.citations:
         lines += [f"### {TEXTS[answer.lang]['sources']}", ""]
         for c in answer.citations:
-            lines += [f"[{c.key}] **{c.label}**", ""]
-            lines += ["> " + line for line in c.paragraph.text.splitlines()] + [""]
+            lines += [f"[{c.key}] **{escape_export(c.label)}**", ""]
+            lines += [f"> {escape_export(line)}".rstrip()
+                      for line in c.paragraph.text.splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _export_answer_text(answer: Answer) -> str:
+    """The answer with its own markers kept as "[n]"; everything else escaped. A "(" or ":"
+    right after a marker is escaped too, or "[1](javascript:…)" and "[1]: url" written by a
+    model would make the marker a link or a link definition."""
+    out, after_marker = [], False
+    for piece in answer_pieces(answer):
+        if piece.key is not None:
+            out.append(f"{piece.text}[{piece.key}]")
+        else:
+            text = escape_export(piece.text)
+            out.append("\\" + text if after_marker and text.startswith(("(", ":")) else text)
+        after_marker = piece.key is not None
+    return "".join(out)
 
 
 def _shorten(text: str, limit: int = 80) -> str:
