@@ -60,8 +60,5 @@ def remove_document(store: ParagraphStore, name: str) -> list[IndexedDocument]:
     if not matches:
         raise NotFoundError(f"no document '{name}' in the index",
                             nearest=[d.name for d in documents])
-    collection = store.collection()
-    for document in matches:
-        collection.delete(where={"doc_id": document.doc_id})
-    store.forget_pending([d.doc_id for d in matches])
+    store.delete_documents([d.doc_id for d in matches])
     return matches

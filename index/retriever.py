@@ -9,7 +9,10 @@ gets that paragraph, not its nearest neighbours.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ConfigError, QueryError
@@ -25,6 +28,9 @@ RRF_K = 60
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
 MAX_QUERY_CHARS = 2000
 SHORT_TEXT = 20  # characters
+# How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
+# read): a document added or removed from the terminal is served within about this long.
+CHANGE_CHECK_S = 1.0
 
 
 def part_rank(part: str) -> int:
@@ -48,6 +54,20 @@ def document_order(p: Paragraph) -> tuple:
             p.item_ordinal or 0)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What a retriever holds in memory, read from one generation of the store. Swapped whole,
+    so a search running meanwhile sees one generation, never a mix."""
+
+    generation: str
+    paragraphs: dict[str, Paragraph]
+    keywords: KeywordIndex
+    by_key: dict[str, list[Paragraph]]
+    reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
+    langs: list[str]
+    symbols: set[str]
+
+
 class Retriever:
     """Finds paragraphs for a question. Build once per process: it loads the keyword index.
 
@@ -65,25 +85,67 @@ class Retriever:
         # remember the last few vectors (a handful only, so repeated benchmark rounds still
         # pay for every embedding).
         self._embed_query = lru_cache(maxsize=4)(store.embedder.embed_query)
-        self.reload()
+        self._reloading = threading.Lock()
+        self._checked_at = time.monotonic()
+        self._loaded = self._load()
 
     def reload(self) -> None:
         """Read the store again (after documents were added or removed): built aside, then
         swapped in, so a search running meanwhile sees the old index or the new one."""
+        self._loaded = self._load()
+
+    def _load(self) -> _Loaded:
+        generation = self.store.generation()  # before reading: a write meanwhile shows later
         records = self.store.with_keyword_texts()
         paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
         keywords = KeywordIndex()
         keywords.add([p.id for p, _ in records], [text for _, text in records])
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
-        reply_parts: dict[str, set[str]] = defaultdict(set)  # symbol -> {"annex I, Peru", …}
+        reply_parts: dict[str, set[str]] = defaultdict(set)
         for p in paragraphs.values():
             by_key[p.key].append(p)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
-        self.paragraphs, self.keywords, self._by_key = paragraphs, keywords, by_key
-        self._reply_parts = reply_parts
-        self.langs = sorted({p.lang for p in paragraphs.values()})
-        self.symbols = {p.symbol for p in paragraphs.values() if p.symbol}
+        return _Loaded(generation, paragraphs, keywords, dict(by_key), dict(reply_parts),
+                       sorted({p.lang for p in paragraphs.values()}),
+                       {p.symbol for p in paragraphs.values() if p.symbol})
+
+    def current(self) -> _Loaded:
+        """What this retriever serves, read again first when another process (``assistant
+        index``/``remove`` in a terminal) changed the store; checked at most every
+        CHANGE_CHECK_S. One thread reloads; the others keep serving the previous generation."""
+        loaded = self._loaded
+        now = time.monotonic()
+        if now - self._checked_at < CHANGE_CHECK_S:
+            return loaded
+        self._checked_at = now
+        if self.store.generation() == loaded.generation:
+            return loaded
+        if not self._reloading.acquire(blocking=False):
+            return loaded
+        try:
+            self.store.refresh()  # this process's vector index is outdated too
+            self._loaded = self._load()
+        finally:
+            self._reloading.release()
+        return self._loaded
+
+    # What is loaded, always the current generation (see ``current``).
+    @property
+    def paragraphs(self) -> dict[str, Paragraph]:
+        return self.current().paragraphs
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        return self.current().keywords
+
+    @property
+    def langs(self) -> list[str]:
+        return self.current().langs
+
+    @property
+    def symbols(self) -> set[str]:
+        return self.current().symbols
 
     # ---- public ---------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, history: list[str] | tuple = ()) -> list[Hit]:
@@ -92,6 +154,7 @@ class Retriever:
         if k <= 0:
             raise ConfigError(f"k must be > 0, got {k}")
         lang = detect_lang(query)
+        loaded = self.current()  # one generation for the whole search
         exact = self.lookup(query, history, lang)
 
         scores: dict[str, float] = defaultdict(float)
@@ -104,7 +167,7 @@ class Retriever:
         named = self.named_symbols(" ".join([*history[-1:], query]))
         snapshot = self.store.snapshot()
         for text in queries:
-            for name, ranked in self._signals(snapshot, text, named):
+            for name, ranked in self._signals(loaded, snapshot, text, named):
                 for rank, pid in enumerate(ranked):
                     scores[pid] += 1.0 / (RRF_K + rank + 1)
                     sources[pid].add(name)
@@ -115,13 +178,16 @@ class Retriever:
             scores[p.id] = LOCATOR_SCORE + same_lang + scores.get(p.id, 0.0)
             sources[p.id].add("locator")
 
+        paragraphs = loaded.paragraphs
         for pid in scores:
-            if "locator" not in sources[pid] and pid in self.paragraphs:
-                scores[pid] *= brevity_prior(self.paragraphs[pid])
-        ranked_ids = sorted(scores, key=lambda pid: -scores[pid])[:k]
-        paragraphs = self.paragraphs  # one read: reload() may swap it in the meantime
+            if "locator" not in sources[pid] and pid in paragraphs:
+                scores[pid] *= brevity_prior(paragraphs[pid])
+        # Only what this generation holds: a paragraph another process added since is not
+        # loaded yet, one it removed is gone from the store.
+        ranked_ids = sorted((pid for pid in scores if pid in paragraphs),
+                            key=lambda pid: -scores[pid])[:k]
         return [Hit(paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
-                for pid in ranked_ids if pid in paragraphs]
+                for pid in ranked_ids]
 
     def lookup(self, text: str, history=(), lang: str | None = None) -> list[Paragraph]:
         """Paragraphs that a locator in ``text`` names exactly, question language first.
@@ -152,7 +218,7 @@ class Retriever:
         if not loc.symbol:
             return loc
         lowered = text.lower()
-        named = [reply for reply in self._reply_parts.get(loc.symbol, ())
+        named = [reply for reply in self.current().reply_parts.get(loc.symbol, ())
                  if loc.part in (None, split_reply(reply)[0])
                  and re.search(r"\b" + re.escape(split_reply(reply)[1].lower()) + r"\b",
                                lowered)]
@@ -205,7 +271,7 @@ class Retriever:
 
     def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
         """The same paragraph in the other language version, when the corpus has it."""
-        for other in self._by_key.get(paragraph.key, []):
+        for other in self.current().by_key.get(paragraph.key, []):
             if other.lang != paragraph.lang:
                 return other
         return None
@@ -217,21 +283,21 @@ class Retriever:
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
 
     # ---- signals --------------------------------------------------------------------------
-    def _signals(self, snapshot, text: str, named: list[str] = ()):
+    def _signals(self, loaded: _Loaded, snapshot, text: str, named: list[str] = ()):
         text = formalize(text)
         expanded = f"{text} {expand_query(text)}".strip()
         vector = self._embed_query(text)
         # One dense list per corpus language: cross-language similarities run systematically
         # lower, so a single list would bury the English paragraph that answers a Chinese
         # question (and vice versa) under same-language near misses.
-        for lang in self.langs:
+        for lang in loaded.langs:
             hits = snapshot.nearest_ids(vector, self.candidates, where={"lang": lang})
             yield "dense", [pid for pid, _ in hits]
         for symbol in named:
             # The question names a document: rank within it too.
             hits = snapshot.nearest_ids(vector, self.candidates, where={"symbol": symbol})
             yield "document", [pid for pid, _ in hits]
-        yield "keyword", [pid for pid, _ in self.keywords.search(expanded, self.candidates)]
+        yield "keyword", [pid for pid, _ in loaded.keywords.search(expanded, self.candidates)]
 
 
 def brevity_prior(paragraph: Paragraph) -> float:

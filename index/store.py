@@ -5,14 +5,23 @@ fills a fresh collection and then moves the pointer, so a reader never sees a ha
 (and a reader's handle is never broken by a delete-and-recreate). Incremental indexing embeds
 only paragraphs whose id is new or whose text changed, and drops paragraphs and documents that
 are gone.
+
+Several processes may share one embedded store (the page serving while `assistant index` or
+`assistant remove` runs in a terminal). Chroma's embedded client keeps the vector index in memory
+and never sees another process's writes: its queries then fail ("Error finding id") or miss the
+new paragraphs. So every write stamps a new *generation* in the pointer's metadata (reading it
+costs ~0.3 ms), readers compare it with the one they loaded, and a reader whose query fails
+reopens its client (~10 ms: the index is read again from disk) and asks once more.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,6 +37,12 @@ COLLECTION_PREFIX = "paragraphs_"
 PENDING = "pending:"
 EMBED_BATCH = 16
 READ_BATCH = 2000
+# A query that fails on a client another process outdated is retried on a reopened client; the
+# writer may be mid-batch, so wait a little between attempts.
+READ_ATTEMPTS = 3
+RETRY_PAUSE_S = 0.2
+
+log = logging.getLogger(__name__)
 
 
 def retrieval_text(paragraph: Paragraph, parent_lead: str = "", description: str = "") -> str:
@@ -133,6 +148,29 @@ def open_client(path: str | Path | None = None, host: str | None = None, port: i
     return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
 
 
+def reopen_embedded(client):
+    """A new client for an embedded client's directory that reads the store from disk again.
+
+    Chroma shares one system per directory inside a process, so a plain second
+    ``PersistentClient`` would return the same outdated in-memory index: drop it from the
+    shared cache first. The old client keeps working for queries already running with it.
+    """
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = client._identifier
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return chromadb.PersistentClient(path=identifier, settings=_chroma_settings())
+
+
+def _is_embedded(client) -> bool:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    settings = getattr(client, "_system", None) and client._system.settings
+    return bool(settings and settings.is_persistent) and isinstance(client, SharedSystemClient)
+
+
 class ParagraphStore:
     """Paragraph records in a Chroma collection, with the pointer to the live collection."""
 
@@ -142,6 +180,7 @@ class ParagraphStore:
         self._ef = _ChromaEmbeddingFunction(embedder)
         self._collection = None
         self._collection_name: str | None = None
+        self._reopen_lock = threading.Lock()
 
     @property
     def embedder_name(self) -> str:
@@ -156,7 +195,45 @@ class ParagraphStore:
         return {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
 
     def _set_pointer(self, name: str) -> None:
-        self._meta().modify(metadata={"collection": name, "embedder": self.embedder_name})
+        self._meta().modify(metadata={"collection": name, "embedder": self.embedder_name,
+                                      "generation": _new_generation()})
+
+    def generation(self) -> str:
+        """Changes with every write to the store, by any process: a reader that holds
+        paragraphs in memory compares it with the one it loaded."""
+        pointer = self._pointer()
+        return f"{pointer.get('collection', '')}/{pointer.get('generation', '')}"
+
+    def _written(self) -> None:
+        """Stamp a new generation after a write (Chroma's modify replaces the whole metadata:
+        read, change, write)."""
+        meta = self._pointer()
+        meta["generation"] = _new_generation()
+        self._meta().modify(metadata=meta)
+
+    def refresh(self) -> None:
+        """Read the store from disk again: another process may have written to it, and an
+        embedded client's in-memory vector index does not see that. A server needs nothing."""
+        if not _is_embedded(self.client):
+            return
+        with self._reopen_lock:
+            self.client = reopen_embedded(self.client)
+            self._collection, self._collection_name = None, None
+
+    def _reading(self, read: Callable):
+        """Run ``read`` (a Chroma query on the live collection); on failure, reopen the client
+        and try again: a write by another process outdates this process's vector index."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return read(self.collection())
+            except StoreError:
+                raise
+            except Exception as exc:  # Chroma raises InternalError, NotFoundError, … here
+                if attempt == READ_ATTEMPTS or not _is_embedded(self.client):
+                    raise StoreError(f"reading the index failed ({exc})") from exc
+                log.info("index read failed (%s); reopening the store", exc)
+                time.sleep(RETRY_PAUSE_S * (attempt - 1))
+                self.refresh()
 
     # A document whose indexing was stopped is marked in the pointer's metadata until a sync
     # completes it, so listings can say it is incomplete. (Chroma's modify replaces the whole
@@ -177,6 +254,15 @@ class ParagraphStore:
 
     def forget_pending(self, doc_ids) -> None:
         self._mark_pending(doc_ids, pending=False)
+
+    def delete_documents(self, doc_ids) -> None:
+        """Remove every record of these documents (nothing else changes)."""
+        doc_ids = sorted(set(doc_ids))
+        if not doc_ids:
+            return
+        self.collection().delete(where={"doc_id": {"$in": doc_ids}})
+        self._mark_pending(doc_ids, pending=False)
+        self._written()
 
     def collection(self, required: bool = True):
         """The live collection (re-resolved each call: a rebuild elsewhere may have moved it)."""
@@ -205,15 +291,16 @@ class ParagraphStore:
 
     # ---- reading --------------------------------------------------------------------------
     def count(self) -> int:
-        collection = self.collection(required=False)
-        return collection.count() if collection is not None else 0
+        if self.collection(required=False) is None:
+            return 0
+        return self._reading(lambda collection: collection.count())
 
     def _pages(self, include: list[str], **query):
         """Chroma ``get`` results in pages, so a large index is never read in one response."""
-        collection = self.collection()
         offset = 0
         while True:
-            got = collection.get(include=include, limit=READ_BATCH, offset=offset, **query)
+            got = self._reading(lambda collection: collection.get(
+                include=include, limit=READ_BATCH, offset=offset, **query))
             yield got
             if len(got["ids"]) < READ_BATCH:
                 return
@@ -251,8 +338,7 @@ class ParagraphStore:
     def snapshot(self) -> "Snapshot":
         """The live collection, resolved once: several queries for one question share it
         (resolving the pointer and counting cost ~4 ms a query)."""
-        collection = self.collection()
-        return Snapshot(collection, collection.count())
+        return self._reading(lambda collection: Snapshot(collection, collection.count(), self))
 
     def with_keyword_texts(self) -> list[tuple[Paragraph, str]]:
         """Every paragraph with the text the keyword index sees, in one pass over the store."""
@@ -299,6 +385,8 @@ class ParagraphStore:
         self._mark_pending(changing, pending=True)
         report.embedded = self._embed_into(collection, todo, progress, on_progress, stop)
         report.documents = sorted(d.document.doc_id for d in documents)
+        if report.embedded:
+            self._written()
         if report.embedded < len(todo):
             report.stopped = True  # nothing is deleted on the way out: the rerun finishes
             report.seconds = time.perf_counter() - started
@@ -321,6 +409,8 @@ class ParagraphStore:
         if gone_docs:
             collection.delete(where={"doc_id": {"$in": sorted(gone_docs)}})
         self._mark_pending(changing | gone_docs, pending=False)
+        if moved or stale or gone_docs:
+            self._written()
         report.removed = len(stale) + gone_records
         report.removed_documents = sorted(gone_docs)
         report.seconds = time.perf_counter() - started
@@ -412,6 +502,15 @@ class _Row:
 class Snapshot:
     collection: object
     total: int
+    store: ParagraphStore | None = None  # to reopen and retry when another process wrote
+
+    def _query(self, **query) -> dict:
+        try:
+            return self.collection.query(**query)
+        except Exception:  # noqa: BLE001 - an outdated client: read through the store again
+            if self.store is None:
+                raise
+            return self.store._reading(lambda collection: collection.query(**query))
 
     def similar(self, vector: list[float], k: int, where: dict | None = None
                 ) -> list[tuple[Paragraph, float]]:
@@ -419,8 +518,8 @@ class Snapshot:
             raise ConfigError(f"k must be > 0, got {k}")
         if self.total == 0:
             return []
-        got = self.collection.query(query_embeddings=[vector], n_results=min(k, self.total),
-                                    where=where, include=["documents", "metadatas", "distances"])
+        got = self._query(query_embeddings=[vector], n_results=min(k, self.total),
+                          where=where, include=["documents", "metadatas", "distances"])
         return [
             (Paragraph.from_metadata(t, m), 1.0 - d)
             for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -434,9 +533,13 @@ class Snapshot:
             raise ConfigError(f"k must be > 0, got {k}")
         if self.total == 0:
             return []
-        got = self.collection.query(query_embeddings=[vector], n_results=min(k, self.total),
-                                    where=where, include=["distances"])
+        got = self._query(query_embeddings=[vector], n_results=min(k, self.total),
+                          where=where, include=["distances"])
         return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def _new_generation() -> str:
+    return uuid.uuid4().hex[:12]
 
 
 def _rows(documents: list[ParsedDocument]) -> list[_Row]:
