@@ -211,11 +211,24 @@ def _verbatim(question: str, lang: str, paragraphs: list[Paragraph]) -> Answer:
 
 
 def _names_a_paragraph(question: str) -> bool:
-    return any(loc.number or loc.item for loc in parse_locators(question))
+    # Any number-like paragraph ("para. 99999", "para. -1", "第 21 段(zz)"), not only the ones
+    # that could exist: a missing one gets "no such paragraph", never unrelated passages.
+    from index.locator import names_a_paragraph
+
+    return names_a_paragraph(question)
 
 
 def _no_such_paragraph(question, history, lang, retriever) -> Answer:
-    loc = next(loc for loc in parse_locators(question) if loc.number or loc.item)
+    """The "no such paragraph" answer, with the nearest valid ones in the document the question
+    names or, failing that, the one the conversation last named (as Retriever.lookup does)."""
+    from index.locator import Locator
+
+    named = [loc for loc in parse_locators(question) if loc.number or loc.item]
+    loc = named[0] if named else Locator(None, None, None, None)
+    if loc.symbol is None:
+        turns = [question, *reversed(list(history))]
+        symbol = next((s for turn in turns for s in retriever.named_symbols(turn)), None)
+        loc = Locator(symbol, loc.part, loc.number, loc.item)
     nearest = nearest_valid(retriever, loc)
     hits = [Hit(p, 0.0, ("nearest",)) for p in nearest]
     return _refusal(question, lang, hits, NO_SUCH_PARAGRAPH)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .models import BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, ZH_NUMERALS
 
-__all__ = ["Locator", "find_symbols", "parse_locators"]
+__all__ = ["Locator", "find_symbols", "names_a_paragraph", "normalize", "parse_locators"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _symbol_spans(text: str) -> list[tuple[int, int, str]]:
 def find_symbols(text: str) -> list[str]:
     """UN document symbols in ``text``, in order of first appearance, without duplicates."""
     seen: dict[str, None] = {}
-    for _, _, symbol in _symbol_spans(_normalize(text)):
+    for _, _, symbol in _symbol_spans(normalize(text)):
         seen.setdefault(symbol, None)
     return list(seen)
 
@@ -90,10 +90,19 @@ def find_symbols(text: str) -> list[str]:
 # ---- normalisation ------------------------------------------------------------------------
 
 
-def _normalize(text: str) -> str:
-    # NFKC turns full-width digits, letters and parentheses ("第21段（c）") into ASCII; it keeps
-    # the string's length for these characters, but we only ever use positions after it anyway.
-    text = unicodedata.normalize("NFKC", text)
+# Invisible format characters: bidi marks, embeddings and isolates (U+200E/F, U+202A-202E,
+# U+2066-2069, U+061C), zero-width spaces and joiners, word joiners, the BOM, soft hyphens. Text
+# copied from right-to-left pages or PDFs carries them inside citations ("para.\u200f 21"), where
+# they would stop the grammar below from seeing the number at all.
+_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                           "\u2066-\u2069\ufeff]")
+
+
+def normalize(text: str) -> str:
+    """``text`` as the grammar reads it: NFKC, invisible format characters removed, dashes and
+    the minus sign as "-". Positions are only ever taken in the normalised text."""
+    # NFKC turns full-width digits, letters and parentheses ("第21段（c）") into ASCII.
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     return text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
 
 
@@ -101,16 +110,61 @@ _ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "七": 7, "八": 8, "九": 9}
 
 
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
 def _zh_int(word: str) -> int | None:
-    """Arabic or Chinese numerals up to 99 ("21", "二十一", "十二") as an int."""
-    if word.isdigit():
-        return int(word)
-    if "十" in word:
-        tens, _, ones = word.partition("十")
-        t = _ZH_DIGITS.get(tens, None) if tens else 1
-        o = _ZH_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    return _ZH_DIGITS.get(word) if len(word) == 1 else None
+    """Chinese numerals ("二十一", "十二", "一百零五") as an int; None when ``word`` is not one
+    ("二二", "十十"), so that it is kept as typed and reported missing, never misread."""
+    total, digit, last_unit = 0, None, 10**4
+    for ch in word:
+        if ch in _ZH_DIGITS:
+            if digit:  # two digits in a row mean nothing ("二二"); after 零 they may follow
+                return None
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS and _ZH_UNITS[ch] < last_unit:
+            total += (1 if digit is None else digit) * _ZH_UNITS[ch]
+            digit, last_unit = None, _ZH_UNITS[ch]
+        else:
+            return None
+    return total + (digit or 0) if word else None
+
+
+# Longer numbers are never paragraph numbers: they stay strings (Python refuses int() of a
+# number over 4,300 digits, and a range over them would mean nothing).
+_MAX_NUMBER_DIGITS = 9
+_TYPED_NUMBER_RE = re.compile(r"(-?)(\d+)((?:\.\d+)*)([A-Za-z]*)")
+
+
+def _ascii_digits(text: str) -> str:
+    # \d also matches other scripts' digits ("٢١"); the index stores ASCII.
+    return re.sub(r"\d", lambda m: str(unicodedata.decimal(m.group())), text)
+
+
+def _number(token: str, zh: bool) -> str:
+    """A typed paragraph number in the locator vocabulary: "021" -> "21", "二十一" -> "21",
+    "22c" -> "22(c)". Anything else ("-1", "21.5", "21bis", "二二") is kept as typed, so the
+    look-up fails and says so instead of the number being dropped."""
+    token = token.strip()
+    if zh and not token[:1].isdigit() and not token.startswith("-"):
+        value = _zh_int(token)
+        return str(value) if value is not None else token
+    match = _TYPED_NUMBER_RE.fullmatch(token)
+    if match is None:
+        return token
+    sign, digits, decimals, letters = match.groups()
+    digits = _ascii_digits(digits).lstrip("0") or "0"
+    number = sign + digits + _ascii_digits(decimals)
+    if len(letters) == 1 and not sign and not decimals:
+        return f"{number}({letters.lower()})"  # "22c" is how people type 22 (c)
+    return number + letters
+
+
+def _small_int(number: str) -> int | None:
+    """A plain paragraph number as an int (for ranges); None for anything else."""
+    if number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS:
+        return int(number)
+    return None
 
 
 def _annex_part(token: str) -> str | None:
@@ -130,11 +184,24 @@ def _annex_part(token: str) -> str | None:
 # An item marker: a letter, a small roman numeral or a one/two-digit number in parentheses.
 # Four-digit years "(2015)" and upper-case words "(CCW)" are never items.
 _ITEM = r"\(\s*(?P<{name}>[a-z]|[A-Z](?=\s*\))|[ivx]{{2,4}}|\d{{1,2}})\s*\)"
-_NUM = r"\d{1,3}"
-_ZH_NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+# Right after a paragraph number (or an explicit "subparagraph"), any short lower-case marker is
+# an item, so that "para. 21 (zz)" asks for a subparagraph (and is reported missing) instead of
+# quietly becoming para. 21.
+_PARA_ITEM = r"\(\s*(?P<{name}>[a-z]{{1,4}}|[A-Z](?=\s*\))|\d{{1,2}})\s*\)"
+# A paragraph number as typed after a paragraph word: any length, a sign, decimals and letters
+# belong to it ("para. 9999", "para. -1", "para. 21.5"). A number that cannot exist must be
+# looked up and reported missing; skipping it left a bare symbol, which shows the whole
+# document. Every quantifier stops at a different character class, so matching stays linear.
+_DIGITS = r"-?\d+(?:\.\d+)*"
+_NUM = _DIGITS + r"[A-Za-z]*"
+_NUM_END = r"(?![\d/]|\.\d)"
+_ZH_NUMERAL = r"[〇零一二两三四五六七八九十百千]"
+_ZH_NUM = r"(?:" + _DIGITS + r"|" + _ZH_NUMERAL + r"{1,12})"
 # Separators inside a list or range of paragraph numbers.
 _RANGE_SEP = r"\s*(?:-|~|to|through|至|到)\s*"
 _LIST_SEP = r"\s*(?:,|，|、|and|&|和|及|与|or|或)\s*"
+# A range separator only follows a number: the "-" of "para. -1" is its sign.
+_RANGE_SPLIT_RE = re.compile(r"(?<=\w)" + _RANGE_SEP)
 
 _EN_PARA_WORD = (
     r"(?:\b(?P<kind>operative|preambular|pre-ambular)\s+)?"
@@ -142,21 +209,20 @@ _EN_PARA_WORD = (
 )
 _EN_PARA_RE = re.compile(
     r"(?i:" + _EN_PARA_WORD + r")\s*(?P<list>"
-    + _NUM + r"(?:\s*" + _ITEM.format(name="i0") + r")?"
+    + _NUM + _NUM_END + r"(?:\s*" + _PARA_ITEM.format(name="i0") + r")?"
     r"(?:(?:" + _RANGE_SEP + r"|" + _LIST_SEP + r")" + _NUM
-    + r"(?![\d/.])(?:\s*" + _ITEM.format(name="i1") + r")?)*)"
-    r"(?![\d/])"
+    + _NUM_END + r"(?:\s*" + _PARA_ITEM.format(name="i1") + r")?)*)"
 )
 # UN shorthand for operative/preambular paragraphs ("OP2", "PP 3"); upper case only.
-_OP_PP_RE = re.compile(r"\b(?P<kind>OP|PP)\s?(?P<list>\d{1,3})\b")
+_OP_PP_RE = re.compile(r"\b(?P<kind>OP|PP)\s?(?P<list>-?\d+)\b")
 _ZH_PARA_RE = re.compile(
     r"(?P<kind>执行部分|序言部分|序言)?\s*(?:第\s*(?P<list>" + _ZH_NUM
     + r"(?:\s*(?:-|~|至|到|,|，|、|和|及|与)\s*(?:第\s*)?" + _ZH_NUM + r")*)\s*"
-    r"(?:" + _ITEM.format(name="zi0") + r"\s*)?段落?"
-    r"|段落\s*(?P<list2>\d{1,3}))"
-    r"(?:\s*(?:第\s*)?" + _ITEM.format(name="zi1") + r"\s*(?:分段|项|小段)?)?"
+    r"(?:" + _PARA_ITEM.format(name="zi0") + r"\s*)?段落?"
+    r"|段落\s*(?P<list2>-?\d+))"
+    r"(?:\s*(?:第\s*)?" + _PARA_ITEM.format(name="zi1") + r"\s*(?:分段|项|小段)?)?"
 )
-_FOOTNOTE_RE = re.compile(r"(?:(?i:\bfoot-?notes?\b|\bfn\b\.?)|脚注)\s*(?P<n>\d{1,3})(?!\d)")
+_FOOTNOTE_RE = re.compile(r"(?:(?i:\bfoot-?notes?\b|\bfn\b\.?)|脚注)\s*(?P<n>-?\d+)")
 _EN_ANNEX_RE = re.compile(
     r"(?i:\bannex(?:es)?)\s+(?P<n>(?i:[IVX]{1,4})|\d{1,2})(?![A-Za-z0-9])"
 )
@@ -171,8 +237,8 @@ _PART_WORD_RE = re.compile(
 _ITEM_RE = re.compile(
     r"(?:(?i:\b(?:guiding\s+)?principles?|\bsub-?paragraphs?|(?<!agenda\s)\bitems?)"
     r"|指导原则|原则|分段|项)\s*"
-    + _ITEM.format(name="it")
-    + r"|" + _ITEM.format(name="zit") + r"\s*(?:分段|项|小段)"
+    + _PARA_ITEM.format(name="it")
+    + r"|" + _PARA_ITEM.format(name="zit") + r"\s*(?:分段|项|小段)"
 )
 _ANNEX_ITEM_RE = re.compile(r"\s*[,，]?\s*" + _ITEM.format(name="ai"))
 
@@ -192,19 +258,19 @@ def _item(value: str | None) -> str | None:
     return value.lower() if value else None
 
 
-def _expand_numbers(spec: str, zh: bool) -> list[int]:
-    """"21-22" -> [21, 22]; "21, 23 and 25" -> [21, 23, 25]; ranges over 20 are cut short."""
-    numbers: list[int] = []
+def _expand_numbers(spec: str, zh: bool) -> list[str]:
+    """"21-22" -> ["21", "22"]; "21, 23 and 25" -> ["21", "23", "25"]; ranges over 20 are cut
+    short. A number that cannot exist ("-1", "99999999999") is kept as typed."""
+    numbers: list[str] = []
     spec = re.sub(r"\([^)]*\)", " ", spec)  # item markers are read separately
-    pieces = re.split(_LIST_SEP, spec)
-    for piece in pieces:
-        bounds = [b for b in re.split(_RANGE_SEP, piece.replace("第", "")) if b.strip()]
-        values = [_zh_int(b.strip()) if zh else int(b) for b in bounds if b.strip()]
-        values = [v for v in values if v is not None]
-        if len(values) == 2 and values[0] < values[1]:
-            numbers.extend(range(values[0], min(values[1], values[0] + 20) + 1))
+    for piece in re.split(_LIST_SEP, spec):
+        bounds = [_number(b, zh) for b in _RANGE_SPLIT_RE.split(piece.replace("第", ""))
+                  if b.strip()]
+        low, high = (_small_int(b) for b in bounds) if len(bounds) == 2 else (None, None)
+        if low is not None and high is not None and low < high:
+            numbers.extend(str(v) for v in range(low, min(high, low + 20) + 1))
         else:
-            numbers.extend(values)
+            numbers.extend(bounds)
     return numbers
 
 
@@ -212,9 +278,8 @@ def _para_mention(m: re.Match, spec: str, kind: str | None, items: list[str | No
     part = {"operative": BODY, "执行部分": BODY, "OP": BODY}.get(kind or "")
     if kind and (kind.lower().startswith("pre") or kind in ("序言部分", "序言", "PP")):
         part = PREAMBLE
-    values = _expand_numbers(spec, zh)
+    numbers = _expand_numbers(spec, zh)
     item = next((i for i in items if i), None)
-    numbers = [str(v) for v in values]
     # An item marker belongs to the paragraph it follows; with one paragraph that is the only one.
     if item and len(numbers) == 1:
         numbers = [f"{numbers[0]}({_item(item)})"]
@@ -235,7 +300,8 @@ def _mentions(text: str) -> list[_Mention]:
     for start, end, symbol in _symbol_spans(text):
         claim(_Mention(start, end, "symbol", symbol=symbol))
     for m in _FOOTNOTE_RE.finditer(text):
-        claim(_Mention(m.start(), m.end(), "para", part=FOOTNOTES, numbers=(f"fn{int(m['n'])}",)))
+        number = _number(m["n"], zh=False)
+        claim(_Mention(m.start(), m.end(), "para", part=FOOTNOTES, numbers=(f"fn{number}",)))
     for m in _EN_PARA_RE.finditer(text):
         kind = (m["kind"] or "").lower() or None
         claim(_para_mention(m, m["list"], kind, [m["i0"], m["i1"]], zh=False))
@@ -295,7 +361,7 @@ def parse_locators(text: str) -> list[Locator]:
     """
     if not text:
         return []
-    text = _normalize(text)
+    text = normalize(text)
     out: list[Locator] = []
     symbol: str | None = None
     symbol_used = True  # False while the current symbol has produced no locator yet
@@ -378,6 +444,24 @@ def parse_locators(text: str) -> list[Locator]:
     if not symbol_used:
         out.append(Locator(symbol, None, None, None))
     return list(dict.fromkeys(out))
+
+
+# A paragraph word followed by anything number-like ("para. +5", "¶ #3", "第 -1 段"): the
+# grammar above reads the usual forms; this catches the rest, so that a citation naming a
+# paragraph is never mistaken for a bare symbol (which shows the whole document).
+_NUMBERED_PARAGRAPH_RE = re.compile(
+    r"(?:(?i:" + _EN_PARA_WORD + r"|\bfoot-?notes?\b|\bfn\b\.?)|脚注|段落)\s*[-+#]?\s*\d"
+    r"|\b(?:OP|PP)\s?[-+#]?\d"
+    r"|第\s*[-+#]?\s*(?:[\d.]|" + _ZH_NUMERAL + r")+\s*段"
+)
+
+
+def names_a_paragraph(text: str) -> bool:
+    """True when ``text`` names a paragraph by number or item, whether or not it exists:
+    "para. 99999", "第 21 段(c)", "OP 2", "footnote 3" — but not "what happened in 2023?"."""
+    text = normalize(text or "")
+    return (any(loc.number or loc.item for loc in parse_locators(text))
+            or _NUMBERED_PARAGRAPH_RE.search(text) is not None)
 
 
 # "resolution 78/241", "General Assembly resolution 78/241", "联大第 78/241 号决议": since its

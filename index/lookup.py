@@ -6,24 +6,38 @@ nearest valid paragraphs — never a paraphrase or a neighbour passed off as the
 
 from __future__ import annotations
 
+import re
+
 from .errors import NotFoundError, QueryError
-from .locator import Locator, find_symbols, parse_locators
+from .locator import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
 from .models import Paragraph, split_reply
 from .retriever import Retriever, document_order
 from .textclean import detect_lang
 
 NEAREST = 5
+MESSAGE_CHARS = 120  # a citation quoted in an error message is cut to this, so it stays one line
 
 
 def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
-    """The paragraphs a citation names (a whole document for a bare symbol or doc id)."""
-    citation = (citation or "").strip()
+    """The paragraphs a citation names (a whole document for a bare symbol or doc id).
+
+    Raises:
+        NotFoundError: the document or paragraph is not in the index (``nearest`` lists the
+            nearest valid paragraphs of that document).
+    """
+    # Bidi marks and zero-width characters copied with a citation are not part of it.
+    citation = normalize(citation or "").strip()
     if not citation:
         raise QueryError("the citation is empty: give a symbol, optionally with a paragraph")
     lang = detect_lang(citation)
     locators = parse_locators(citation)
     symbols = find_symbols(citation)
     specific = [loc for loc in locators if loc.number or loc.item or loc.part]
+    if not specific and names_a_paragraph(citation):
+        # A paragraph the grammar cannot read ("para. +5") is still not the whole document.
+        document = Locator(symbols[0] if symbols else None, None, None, None)
+        nearest = nearest_valid(retriever, document)
+        raise NotFoundError(f"no such paragraph: {_quoted(citation)}", nearest)
     if not specific:
         target = symbols[0] if symbols else citation
         paragraphs = retriever.document(target)
@@ -37,7 +51,15 @@ def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
     if found:
         return one_per_language_pair(found, lang)
     loc = specific[0]
-    raise NotFoundError(f"no such paragraph: {citation}", nearest_valid(retriever, loc))
+    raise NotFoundError(f"no such paragraph: {_quoted(citation)}", nearest_valid(retriever, loc))
+
+
+def _quoted(citation: str) -> str:
+    """The citation on one line, cut short: "para. 9999…9999" must not flood the terminal."""
+    one_line = " ".join(citation.split())
+    if len(one_line) <= MESSAGE_CHARS:
+        return one_line
+    return one_line[:MESSAGE_CHARS - 1] + "…"
 
 
 def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragraph]:
@@ -52,12 +74,18 @@ def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragr
 
 
 def nearest_valid(retriever: Retriever, loc: Locator) -> list[Paragraph]:
-    """Paragraphs of the same document and part that do exist, closest number first."""
+    """Paragraphs of the same document and part that do exist, closest number first; for a
+    missing subparagraph ("21(zz)") its paragraph and that paragraph's real subparagraphs."""
+    parent = _parent_number(loc.number)
     # "annex I" also offers the States' replies filed in it
     pool = [p for p in retriever.paragraphs.values()
             if (not loc.symbol or p.symbol == loc.symbol)
             and (not loc.part or loc.part in (p.part, split_reply(p.part)[0]))
-            and p.kind != "item"]
+            and (p.kind != "item" or (parent is not None and p.parent_locator == parent))]
+    if not pool and loc.part:
+        # No such part in the document ("footnote 9" of a report without footnotes): offer
+        # the document's paragraphs rather than nothing.
+        return nearest_valid(retriever, Locator(loc.symbol, None, loc.number, loc.item))
     if not pool:
         return []
     wanted = _numeric(loc.number)
@@ -79,10 +107,28 @@ def nearest_valid(retriever: Retriever, loc: Locator) -> list[Paragraph]:
     return nearest
 
 
+def _parent_number(number: str | None) -> str | None:
+    """The paragraph whose subparagraphs are offered ("21(zz)" -> "21"); None without an item."""
+    if not number or "(" not in number:
+        return None
+    return number.split("(")[0]
+
+
+# Distances are capped here, so a huge number is simply "past the end" (and int() never sees
+# thousands of digits, which Python refuses).
+_FAR = 10**9
+
+
 def _numeric(locator: str | None) -> int | None:
-    digits = "".join(ch for ch in (locator or "").lstrip("#").split("(")[0].split("•")[0]
-                     if ch.isdigit())
-    return int(digits) if digits else None
+    """The leading paragraph number of a locator ("21(c)" -> 21, "#3" -> 3, "fn2" -> 2,
+    "-1" -> -1); None when it has none."""
+    match = re.search(r"(-?)([0-9]+)", (locator or "").split("(")[0].split("•")[0])
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    digits = digits.lstrip("0") or "0"
+    value = _FAR if len(digits) > len(str(_FAR)) else min(int(digits), _FAR)
+    return -value if sign else value
 
 
 def _known_documents(retriever: Retriever) -> list[Paragraph]:
