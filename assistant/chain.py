@@ -23,7 +23,7 @@ from index.errors import QueryError
 from index.locator import parse_locators
 from index.lookup import nearest_valid, one_per_language_pair
 from index.models import Hit, Paragraph
-from index.retriever import Retriever, validate_query
+from index.retriever import Retriever, validate_history, validate_query
 from index.textclean import detect_lang
 from prompts import load as load_prompt
 
@@ -62,10 +62,9 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
                     llm: BaseChatModel | None, settings, on_token: TokenCallback | None = None
                     ) -> Answer:
     started = time.perf_counter()
-    question = validate_query(question)
-    if len(question) > settings.max_question_chars:
-        raise QueryError(f"the question is {len(question)} characters long; the limit is "
-                         f"{settings.max_question_chars}")
+    # Bounded before any work: every later step reads the question and the last turns.
+    question = validate_query(question, settings.max_question_chars)
+    history = validate_history(history, settings.max_question_chars)
     lang = detect_lang(question)
     timings: dict[str, float] = {}
 

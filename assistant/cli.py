@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -134,7 +135,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Text we print may come from files, arguments or the model: never fail on an encoding.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    bad = next((n for n, arg in enumerate(argv, 1) if not _is_valid_text(arg)), None)
+    if bad is not None:
+        print(f"error: argument {bad} is not valid UTF-8 text", file=sys.stderr)
+        return EXIT_ERROR
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)
@@ -145,6 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `assistant docs | head`: the reader has all it wanted. Python would complain again
+        # when it flushes stdout at exit, so point stdout at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _is_valid_text(arg: str) -> bool:
+    """Python decodes undecodable argument bytes to lone surrogates (PEP 383)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def report_error(exc: AssistantError, stream) -> None:
@@ -177,6 +204,8 @@ def cmd_index(args, settings: Settings) -> int:
     for path in args.paths:
         if not path.exists():
             raise AssistantError(f"{path}: no such file or folder")
+        if not (path.is_file() or path.is_dir()):  # a named pipe would block the read
+            raise AssistantError(f"{path}: not a regular file or folder")
     bars = PageBars(enabled=not args.quiet)
     try:
         run = index_paths(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
@@ -277,16 +306,34 @@ def cmd_remove(args, settings: Settings) -> int:
     return 0
 
 
+# Twenty earlier questions of at most 2,000 characters fit well within this; a larger file is
+# refused before it is read (a 300,000-character history made `search` take 113 s).
+MAX_HISTORY_FILE_BYTES = 256 * 1024
+
+
 def _history(path: Path | None) -> list[str]:
+    from index.retriever import validate_history
+
     if path is None:
         return []
     try:
+        if not path.exists():
+            raise QueryError(f"{path}: no such history file")
+        if not path.is_file():  # a folder, a named pipe (reading one would wait forever) …
+            raise QueryError(f"{path}: the history file is not a regular file")
+        size = path.stat().st_size
+        if size > MAX_HISTORY_FILE_BYTES:
+            raise QueryError(f"{path}: the history file is {size // 1024} KB; the limit is "
+                             f"{MAX_HISTORY_FILE_BYTES // 1024} KB")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise QueryError(f"{path}: cannot read history ({exc})") from exc
     if not isinstance(data, list) or not all(isinstance(turn, str) for turn in data):
         raise QueryError(f"{path}: history must be a JSON list of strings")
-    return data
+    try:
+        return validate_history(data)
+    except QueryError as exc:
+        raise QueryError(f"{path}: {exc}") from exc
 
 
 def cmd_search(args, settings: Settings) -> int:

@@ -27,6 +27,9 @@ from .textclean import detect_lang
 RRF_K = 60
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
 MAX_QUERY_CHARS = 2000
+# Earlier questions a follow-up may lean on. The chain and the search use the last one or two;
+# unbounded, one 200,000-character history item cost 33 s of CPU before any check.
+MAX_HISTORY_TURNS = 20
 SHORT_TEXT = 20  # characters
 # How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
 # read): a document added or removed from the terminal is served within about this long.
@@ -151,6 +154,7 @@ class Retriever:
     def search(self, query: str, k: int = 5, history: list[str] | tuple = ()) -> list[Hit]:
         """The ``k`` best paragraphs for ``query`` (history: earlier user turns, oldest first)."""
         query = validate_query(query)
+        history = validate_history(history)
         if k <= 0:
             raise ConfigError(f"k must be > 0, got {k}")
         lang = detect_lang(query)
@@ -310,11 +314,40 @@ def brevity_prior(paragraph: Paragraph) -> float:
     return min(1.0, (length + SHORT_TEXT) / (2 * SHORT_TEXT))
 
 
-def validate_query(query: str) -> str:
+_WORD_CHAR_RE = re.compile(r"\w")  # a letter, digit or CJK character (Unicode \w)
+
+
+def validate_query(query: str, limit: int = MAX_QUERY_CHARS, what: str = "the question") -> str:
+    """The question with runs of whitespace made one space; QueryError naming the limit when
+    it is empty, has no words at all ("?!…") or is longer than ``limit`` characters. The
+    length is checked before anything else reads the text."""
     if query is None or not str(query).strip():
-        raise QueryError("the question is empty: type a question or a citation")
-    query = re.sub(r"\s+", " ", str(query)).strip()
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the question is {len(query)} characters long; the limit is "
-                         f"{MAX_QUERY_CHARS}")
+        raise QueryError(f"{what} is empty: type a question or a citation")
+    query = str(query)
+    if len(query) > 2 * limit:  # whitespace cannot shrink it below the limit: no need to clean
+        raise QueryError(f"{what} is {len(query)} characters long; the limit is {limit}")
+    query = re.sub(r"\s+", " ", query).strip()
+    if len(query) > limit:
+        raise QueryError(f"{what} is {len(query)} characters long; the limit is {limit}")
+    if not _WORD_CHAR_RE.search(query):
+        raise QueryError(f"{what} has no words, only punctuation: type a question or a citation")
     return query
+
+
+def validate_history(history, limit: int = MAX_QUERY_CHARS,
+                     max_turns: int = MAX_HISTORY_TURNS) -> list[str]:
+    """Earlier user turns, each checked like a question; QueryError naming the limit when
+    there are more than ``max_turns`` or one is too long or not text."""
+    if history is None:
+        return []
+    if isinstance(history, str) or not isinstance(history, (list, tuple)):
+        raise QueryError("the history must be a list of earlier questions")
+    if len(history) > max_turns:
+        raise QueryError(f"the history has {len(history)} earlier questions; the limit is "
+                         f"{max_turns}")
+    turns = []
+    for number, turn in enumerate(history, 1):
+        if not isinstance(turn, str):
+            raise QueryError(f"earlier question {number} is not text")
+        turns.append(validate_query(turn, limit, f"earlier question {number}"))
+    return turns

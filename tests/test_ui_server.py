@@ -46,3 +46,28 @@ def test_the_page_listens_on_loopback_only_by_default(fake_retriever):
 def test_login_needs_both_user_and_password():
     with pytest.raises(ConfigError, match="both"):
         Settings(ui_user="reader")
+
+
+def test_a_wrong_password_is_refused_slowly_and_the_right_one_accepted(fake_retriever):
+    import time
+    import urllib.parse
+
+    port = free_port()
+    handlers = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
+    app = launch(handlers, port=port, auth=("reader", "s3cret"), block=False)
+
+    def login(password: str) -> int:
+        data = urllib.parse.urlencode({"username": "reader", "password": password}).encode()
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/login", data=data,
+                                          timeout=30).status
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    try:
+        started = time.perf_counter()
+        assert login("guess") == 400
+        assert time.perf_counter() - started >= 0.9  # FAILURE_DELAY_S
+        assert login("s3cret") == 200
+    finally:
+        app.close()

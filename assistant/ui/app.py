@@ -14,6 +14,7 @@ from index.formats import FORMATS
 from . import html as render
 from .handlers import Conversation, Handlers
 from .library import BUSY, documents_html, preview_html
+from .login import LoginGuard
 
 EXAMPLES = [
     "Does international humanitarian law apply to killer robots?",
@@ -181,7 +182,9 @@ def launch(handlers: Handlers, host: str = "127.0.0.1", port: int = 7860,
     """Serve the page; on loopback unless ``host`` says otherwise."""
     app = build_app(handlers)
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=auth, css=render.CSS, head=render.HEAD,
+    # wrong passwords are slowed, then locked out
+    login = LoginGuard(*auth).login if auth else None
+    app.launch(server_name=host, server_port=port, auth=login, css=render.CSS, head=render.HEAD,
                max_file_size=f"{handlers.settings.upload_max_mb}mb",
                prevent_thread_lock=not block, show_error=False, footer_links=["api"], quiet=True)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import tempfile
 import threading
 import uuid
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Iterator
 
 from index.errors import AssistantError, NotFoundError, QueryError
+from index.locator import normalize as normalize_citation
 from index.lookup import look_up
 from index.models import Paragraph
-from index.retriever import Retriever
+from index.retriever import MAX_HISTORY_TURNS, Retriever
 from index.textclean import detect_lang
 
 from ..answer import Answer
@@ -50,7 +52,9 @@ class Conversation:
     turns: list[Answer] = field(default_factory=list)
 
     def history(self) -> list[str]:
-        return [answer.question for answer in self.turns]
+        """The latest questions, at most as many as the chain accepts (a follow-up leans on
+        the last one or two)."""
+        return [answer.question for answer in self.turns[-MAX_HISTORY_TURNS:]]
 
     def numbered(self) -> list[tuple[int, Answer]]:
         return list(enumerate(self.turns, 1))
@@ -218,9 +222,9 @@ class Handlers:
         """A document by symbol, at the paragraph ``locator`` names when given."""
         if not document:
             return ""
-        locator = (locator or "").strip()
+        locator = normalize_citation(locator or "").strip()
         if locator:
-            if locator[0].isdigit():  # "21 (c)" in the paragraph box means para. 21 (c)
+            if re.match(r"[-+(\d]", locator):  # "21 (c)", "-1" in the paragraph box: para. …
                 locator = f"para. {locator}"
             try:
                 found = look_up(self.retriever, f"{document} {locator}")
