@@ -27,7 +27,7 @@ from index.retriever import Retriever, validate_history, validate_query
 from index.textclean import detect_lang
 from prompts import load as load_prompt
 
-from .answer import Answer, Citation
+from .answer import Answer, Citation, Quote, compose
 from .extractive import best_sentence, distinct, extractive_answer
 from .guard import document_context, guard
 
@@ -198,15 +198,18 @@ def in_language(hits: list[Hit], lang: str, retriever: Retriever) -> list[Hit]:
 
 
 def _verbatim(question: str, lang: str, paragraphs: list[Paragraph]) -> Answer:
-    lines, citations = [], []
+    pieces: list[str | Quote] = []
+    citations = []
     for key, p in enumerate(paragraphs[:MAX_VERBATIM], 1):
         label = p.label(lang)
-        lines.append(VERBATIM_INTRO[lang].format(label=label))
-        lines.append(f"“{p.text}” [{key}]")
+        # The paragraph is quoted as a quote: a "[2]" printed in it never becomes a marker.
+        pieces += ["\n" if pieces else "", VERBATIM_INTRO[lang].format(label=label),
+                   "\n“", Quote(p.text), f"” [{key}]"]
         citations.append(Citation(key, p, label))
+    text, quotes = compose(pieces)
     hits = [Hit(p, 1.0, ("locator",)) for p in paragraphs[:MAX_VERBATIM]]
-    return Answer(question=question, lang=lang, text="\n".join(lines), citations=citations,
-                  mode="lookup", passages=hits)
+    return Answer(question=question, lang=lang, text=text, citations=citations,
+                  mode="lookup", passages=hits, quotes=quotes)
 
 
 def _names_a_paragraph(question: str) -> bool:

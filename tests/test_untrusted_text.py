@@ -215,3 +215,14 @@ def test_the_terminal_shows_control_characters_as_codes(planted, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b[31mtext" in out and "A claim" in out
+
+
+def test_a_planted_marker_in_a_looked_up_paragraph_is_not_clickable(planted):
+    """A verbatim look-up quotes the paragraph too: its "[2]" is text even when the answer
+    has a citation 2 (the other language version's paragraph 1)."""
+    replies = list(Handlers(planted, None, SETTINGS).respond("What does paragraph 1 say?", [],
+                                                             Conversation()))
+    answer = replies[-1].answer
+    assert answer.mode == "lookup" and len(answer.citations) == 2
+    message = replies[-1].chat[-1]["content"]
+    assert sorted(clickable_keys(message)) == [1, 2]  # the two markers code wrote, once each
