@@ -235,7 +235,8 @@ def cmd_index(args, settings: Settings) -> int:
     )
     for doc_id in report.removed_documents:
         print(f"removed: {doc_id} (its file is gone)")
-    return 1 if run.skipped and not run.documents else 0
+    # Nothing could be indexed: the input was bad (each file's reason is printed above).
+    return EXIT_ERROR if run.skipped and not run.documents else 0
 
 
 def describe_detected(parsed) -> str:

@@ -170,7 +170,7 @@ def test_cli_index_of_only_bad_files_fails_and_changes_nothing(capsys, fake_serv
     wrong = tmp_path / "notes.pdf"
     wrong.write_text("1. Not a PDF at all.", encoding="utf-8")
     status, _, err = run(capsys, "index", wrong, "--store", store, "--quiet")
-    assert status == 1
+    assert status == 2
     assert f"skipped: {wrong}: not a PDF (its content is plain text)" in err
     assert run(capsys, "docs", "--store", store)[1] == before
 

@@ -173,6 +173,9 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
                             [added, listing, document, to_remove, corpus_line],
                             api_visibility="private")
+        # Documents added or removed from a terminal show when the page is (re)opened.
+        app.load(lambda: after_change("")[1:], None, [listing, document, to_remove, corpus_line],
+                 api_visibility="private", show_progress="hidden")
         gr.api(handlers.chat_api, api_name="chat")
     return app
 
