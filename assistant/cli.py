@@ -426,6 +426,10 @@ def _eval_answers(args, settings: Settings, items, retriever) -> int:
           f"{_fmt(a['answered_with_correct_citation'])}, refusal on unanswerable "
           f"{_fmt(a['refusal_rate_unanswerable'])}, false refusals {_fmt(a['false_refusal_rate'])}, "
           f"citations not in the index {summary['answers']['citations_not_in_index']}")
+    judged = summary["answers"]["judged"]["overall"]
+    print(f"judged by the answer keys: correct {_fmt(judged['judged_correct'])} "
+          f"({judged['judged']} items judged), confidently wrong "
+          f"{_fmt(judged['confidently_wrong'])}")
     print(f"report: {args.out / 'report.md'}")
     return 0
 

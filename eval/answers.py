@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .judge import judge, summarize_judged
 from .metrics import _covers, _targets, item_metrics, matches, summarize
 from .qaset import QAItem
 from .report import write_report
@@ -62,9 +63,20 @@ def summarize_answers(rows: list[dict], known_ids: set[str]) -> dict:
         }
 
     unknown = [c["id"] for r in rows for c in r["citations"] if c["id"] not in known_ids]
+    kinds = sorted({r["kind"] for r in rows})
     return {
         "overall": block(rows),
         "by_lang": {lang: block([r for r in rows if r["lang"] == lang]) for lang in ("zh", "en")},
+        "judged": {
+            "overall": summarize_judged(rows),
+            "by_lang": {lang: summarize_judged([r for r in rows if r["lang"] == lang])
+                        for lang in ("zh", "en")},
+            "by_kind": {kind: summarize_judged([r for r in rows if r["kind"] == kind])
+                        for kind in kinds},
+            "confidently_wrong_items": sorted(r["id"] for r in rows
+                                              if r["judged"]["confidently_wrong"]),
+            "wrong_items": sorted(r["id"] for r in rows if r["judged"]["correct"] is False),
+        },
         "modes": {m: sum(1 for r in rows if r["mode"] == m) for m in sorted({r["mode"] for r in rows})},
         "citations_not_in_index": len(unknown),
     }
@@ -90,6 +102,7 @@ def run_answer_eval(items: list[QAItem], answer: AnswerFn, out_dir: str | Path, 
             "standalone_question": record.get("standalone_question", ""),
             "metrics": item_metrics(record["retrieved"], item),
             "answer_metrics": answer_metrics(record, item),
+            "judged": judge(record, item),
         })
     with open(out_dir / "results.jsonl", "w", encoding="utf-8") as handle:
         for row in rows:

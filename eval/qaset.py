@@ -1,7 +1,8 @@
 """QA test sets: one JSON object a line, validated on load so a bad line fails loudly.
 
 Each line: {"id", "question", "lang": "zh"|"en", "kind"?, "history"?, "answerable",
-"gold"?: [{"symbol", "number"?, "part"?}], "evidence"?: ["verbatim fragment", ...]}.
+"gold"?: [{"symbol", "number"?, "part"?}], "evidence"?: ["verbatim fragment", ...],
+"answer_keys"?: [[alternative, ...], ...], "answer_not"?: [...], "answer_not_start"?: [...]}.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ class QAItem:
     history: tuple[str, ...] = ()
     gold: tuple[dict, ...] = ()
     evidence: tuple[str, ...] = ()
+    # Short-answer keys (eval/judge.py): every group must be matched by one of its alternatives;
+    # none of answer_not may appear; the answer must not start with any of answer_not_start.
+    answer_keys: tuple[tuple[str, ...], ...] = ()
+    answer_not: tuple[str, ...] = ()
+    answer_not_start: tuple[str, ...] = ()
     # Where the item came from, so reports can name the file; not part of its identity.
     source: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
@@ -108,6 +114,14 @@ def _parse_line(line: str, where: str, source: str, number: int) -> QAItem:
         if not isinstance(fragment, str) or not "".join(fragment.split()):
             raise EvalError(f"{where}: evidence[{i}] must be a non-empty string")
     gold = [_check_gold(entry, f"{where}: gold[{i}]") for i, entry in enumerate(gold)]
+    answer_keys = need("answer_keys", list, [])
+    for i, group in enumerate(answer_keys):
+        if (not isinstance(group, list) or not group
+                or not all(isinstance(alt, str) and "".join(alt.split()) for alt in group)):
+            raise EvalError(f"{where}: answer_keys[{i}] must be a non-empty list of "
+                            "non-empty strings")
+    answer_not = _strings(need("answer_not", list, []), f"{where}: answer_not")
+    answer_not_start = _strings(need("answer_not_start", list, []), f"{where}: answer_not_start")
     if answerable and not gold and not evidence:
         raise EvalError(f"{where}: answerable item needs 'gold' or 'evidence'")
 
@@ -120,9 +134,19 @@ def _parse_line(line: str, where: str, source: str, number: int) -> QAItem:
         history=tuple(history),
         gold=tuple(gold),
         evidence=tuple(evidence),
+        answer_keys=tuple(tuple(group) for group in answer_keys),
+        answer_not=tuple(answer_not),
+        answer_not_start=tuple(answer_not_start),
         source=source,
         line=number,
     )
+
+
+def _strings(values: list, where: str) -> list[str]:
+    for i, value in enumerate(values):
+        if not isinstance(value, str) or not value.strip():
+            raise EvalError(f"{where}[{i}] must be a non-empty string")
+    return values
 
 
 def _check_gold(entry, where: str) -> dict:
@@ -132,6 +156,8 @@ def _check_gold(entry, where: str) -> dict:
         raise EvalError(f"{where}: missing field 'symbol' (use null for a document without one)")
     if entry["symbol"] is not None and not isinstance(entry["symbol"], str):
         raise EvalError(f"{where}: 'symbol' must be str or null")
+    # null "number"/"part" means the same as leaving it out (any paragraph of the document)
+    entry = {k: v for k, v in entry.items() if not (k in ("number", "part") and v is None)}
     for name in ("number", "part"):
         if name in entry and not (isinstance(entry[name], str) and entry[name].strip()):
             raise EvalError(f"{where}: {name!r} must be a non-empty string")

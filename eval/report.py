@@ -67,6 +67,38 @@ def _answer_section(answers: dict) -> list[str]:
         "",
         f"Answer modes: {', '.join(f'{m} {n}' for m, n in answers['modes'].items())}. "
         f"Citations that are not in the index: {answers['citations_not_in_index']}.",
+        *_judged_section(answers.get("judged")),
+    ]
+
+
+def _judged_section(judged: dict | None) -> list[str]:
+    """Answers judged by their short-answer keys (eval/judge.py)."""
+    if not judged:
+        return []
+
+    def row(name: str, block: dict) -> str:
+        return (f"| {name} | {block['n']} | {block['judged']} | {_num(block['judged_correct'])} | "
+                f"{_num(block['confidently_wrong'])} |")
+
+    wrong = judged["confidently_wrong_items"]
+    return [
+        "",
+        "### Answers judged by their keys",
+        "",
+        "judged correct: answered with every key matched (or rightly refused), among the items"
+        " that have keys; confidently wrong: a wrong answer shown with a citation, or a cited"
+        " answer to an unanswerable question, among all items.",
+        "",
+        "| group | items | judged | judged correct | confidently wrong |",
+        "|---|---:|---:|---:|---:|",
+        row("overall", judged["overall"]),
+        *(row(lang, block) for lang, block in judged["by_lang"].items()),
+        *(row(f"kind: {kind}", block) for kind, block in judged["by_kind"].items()),
+        "",
+        f"Confidently wrong ({len(wrong)}): " + (", ".join(wrong) if wrong else "none"),
+        "",
+        f"Wrong or wrongly refused ({len(judged['wrong_items'])}): "
+        + (", ".join(judged["wrong_items"]) or "none"),
     ]
 
 
