@@ -9,7 +9,7 @@ from typing import Callable
 from .errors import DocumentError
 from .metadata import load_sidecar
 from .models import ParsedDocument
-from .formats import is_supported
+from .formats import check_regular_file, is_supported
 from .parser import parse_file
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -23,20 +23,30 @@ class LoadResult:
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Document files under ``paths`` (folders are walked), and reasons for bad paths."""
+    """Document files under ``paths`` (folders are walked), and reasons for bad paths: one
+    that does not exist, and one that is not a regular file (a named pipe, a device), which
+    is never opened, since reading one blocks until something writes to it."""
     files: list[Path] = []
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and is_supported(p) and p.name not in SKIP_NAMES
-            )
-        elif path.is_file():
-            files.append(path)
+            for found in sorted(path.rglob("*")):
+                if is_supported(found) and found.name not in SKIP_NAMES and not found.is_dir():
+                    _add_regular(found, files, problems)
+        elif path.exists():
+            _add_regular(path, files, problems)
         else:
             problems.append(f"{path}: no such file or folder")
     return files, problems
+
+
+def _add_regular(path: Path, files: list[Path], problems: list[str]) -> None:
+    try:
+        check_regular_file(path)
+    except DocumentError as exc:
+        problems.append(str(exc))
+    else:
+        files.append(path)
 
 
 def load_documents(paths: list[Path],

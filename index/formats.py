@@ -1,12 +1,17 @@
 """Read a document file of any supported format into text the parser reads.
 
 The extension says what a file claims to be; its first bytes say what it is. A file whose
-content does not match its extension, an empty file or one over the size limit is refused
-with a one-line reason naming it, before any parsing.
+content does not match its extension, an empty file, one over the size limit, something that
+is not a regular file (a named pipe would block the reader forever) or a Word file whose parts
+would inflate past the limits below is refused with a one-line reason naming it, before any
+parsing.
 """
 
 from __future__ import annotations
 
+import os
+import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -17,6 +22,33 @@ FORMATS = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".html
            ".htm": "html"}
 SUPPORTED = ", ".join(sorted(FORMATS))
 MAX_FILE_MB = 100  # a 180-page UN report is ~2 MB; anything near this is not one document
+MB = 1024 * 1024
+
+# A .docx is a zip, so its size on disk says little about the work it makes: repeated text
+# deflates 300-1,000:1, and python-docx read a 154 KB file whose XML inflated to hundreds of MB
+# for 57 s at 415 MB. The zip's directory gives each part's inflated size before anything is
+# inflated, and zipfile stops reading a part at that size, so checking the directory bounds
+# the reading. Word writes a 180-page UN report (~1.3 million characters) as 2-5 MB of
+# word/document.xml (2.8 MB measured). python-docx read 5 MB of it in 2.6 s at 59 MB, and 20 MB
+# (16 million characters) in 9 s at 141 MB, so 20 MB a part leaves 4x room and stays bounded.
+# Pictures are stored compressed already and rarely come near it.
+MAX_DOCX_PART_MB = 20
+# python-docx holds every part in memory at once; no real report comes near the file limit.
+MAX_DOCX_TOTAL_MB = MAX_FILE_MB
+# Word's XML deflates 4-30:1 (measured: document.xml 4:1, styles.xml 29:1), pictures ~1:1;
+# only a part built to inflate reaches 100:1. Parts under 1 MB cost nothing whatever their
+# ratio (an empty header deflates well), so they are not checked.
+MAX_DOCX_RATIO = 100
+DOCX_RATIO_FROM_MB = 1
+# A report has 15-40 parts, a few hundred with many pictures. zipfile reads the whole directory
+# before anything else (a million parts: 6 s and 562 MB), so the count is read first.
+MAX_DOCX_PARTS = 10_000
+
+# A UN paragraph runs to a few thousand characters (the longest in the corpus, a lead-in with
+# its items, has 3,275; a long report's are under 10,000). A "paragraph" over the limit means
+# the text is not in paragraphs at all, and joining and matching it only costs time and memory.
+MAX_PARAGRAPH_CHARS = 20_000
+
 _LEGACY = {".doc": "save it as .docx", ".rtf": "save it as .docx", ".odt": "save it as .docx",
            ".xhtml": "rename it .html"}
 
@@ -33,15 +65,10 @@ def check_file(path: Path, max_mb: float = MAX_FILE_MB) -> str:
         raise DocumentError(
             f"{path}: unsupported file type '{suffix or '(none)'}' (use {SUPPORTED}){hint}"
         )
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    size, head = _size_and_head(path)
     if size == 0:
         raise DocumentError(f"{path}: file is empty (0 bytes)")
-    if size > max_mb * 1024 * 1024:
+    if size > max_mb * MB:
         raise DocumentError(f"{path}: {size / 1024 / 1024:.1f} MB is over the {max_mb:g} MB limit")
     kind = FORMATS[suffix]
     actual = sniff(head)
@@ -50,13 +77,55 @@ def check_file(path: Path, max_mb: float = MAX_FILE_MB) -> str:
     if kind == "docx":
         if actual != "zip":
             raise DocumentError(f"{path}: not a Word .docx file (its content is {_describe(actual)})")
-        if not _is_docx(path):
-            raise DocumentError(f"{path}: a zip archive, but not a Word .docx document")
+        check_docx_parts(path)
     if kind in ("html", "text") and actual in ("pdf", "zip", "binary"):
         raise DocumentError(
             f"{path}: not a {suffix} text file (its content is {_describe(actual)})"
         )
     return kind
+
+
+def check_regular_file(path: Path) -> None:
+    """DocumentError unless ``path`` is a regular file (or a link to one); never opens it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    _refuse_unless_regular(path, mode)
+
+
+def _refuse_unless_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise DocumentError(f"{path}: not a regular file ({_file_kind(mode)})")
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device")]
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def _size_and_head(path: Path) -> tuple[int, bytes]:
+    """The file's size and first bytes. Opened without blocking and checked on the open file,
+    so a named pipe (which blocks an ordinary open until a writer comes) is refused at once,
+    even one put in the file's place after the folder was listed."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_unless_regular(path, info.st_mode)
+            return info.st_size, handle.read(1024)
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+
+
+def paragraph_too_long(source, length: int | None = None) -> DocumentError:
+    """The error for a document holding a paragraph over MAX_PARAGRAPH_CHARS; ``length`` is
+    None where reading stopped as soon as the limit was passed."""
+    size = f"{length:,}" if length else f"more than {MAX_PARAGRAPH_CHARS:,}"
+    return DocumentError(f"{source}: a paragraph of {size} characters; the limit is "
+                         f"{MAX_PARAGRAPH_CHARS:,}")
 
 
 def read_document(path: Path, on_page: Callable[[int, int], None] | None = None,
@@ -113,9 +182,68 @@ def _describe(kind: str) -> str:
             "binary": "binary data"}[kind]
 
 
-def _is_docx(path: Path) -> bool:
+def check_docx_parts(path: Path) -> None:
+    """Refuse a .docx that is not Word's or whose parts would inflate past the limits, from
+    the zip's directory alone: nothing is inflated here."""
+    try:
+        count = _zip_entry_count(path)
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    if count is not None and count > MAX_DOCX_PARTS:
+        raise DocumentError(f"{path}: a zip of {count:,} parts; the limit for a Word document "
+                            f"is {MAX_DOCX_PARTS:,}")
     try:
         with zipfile.ZipFile(path) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        parts = []
+    if not any(part.filename == "word/document.xml" for part in parts):
+        raise DocumentError(f"{path}: a zip archive, but not a Word .docx document")
+    for part in parts:
+        _check_docx_part(path, part)
+    total = sum(part.file_size for part in parts)
+    if total > MAX_DOCX_TOTAL_MB * MB:
+        raise DocumentError(f"{path}: its parts would inflate to {_mb(total)} in all; the limit "
+                            f"is {MAX_DOCX_TOTAL_MB} MB")
+
+
+def _check_docx_part(path: Path, part: zipfile.ZipInfo) -> None:
+    if part.file_size > MAX_DOCX_PART_MB * MB:
+        raise DocumentError(f"{path}: {part.filename} would inflate to {_mb(part.file_size)}; "
+                            f"the limit is {MAX_DOCX_PART_MB} MB")
+    ratio = part.file_size / max(part.compress_size, 1)
+    if part.file_size > DOCX_RATIO_FROM_MB * MB and ratio > MAX_DOCX_RATIO:
+        raise DocumentError(f"{path}: {part.filename} would inflate {ratio:,.0f} times (to "
+                            f"{_mb(part.file_size)}); the limit is {MAX_DOCX_RATIO} times")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.0f} MB" if size >= 100 * MB else f"{size / MB:.1f} MB"
+
+
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END = b"PK\x06\x06"
+
+
+def _zip_entry_count(path: Path) -> int | None:
+    """How many parts the zip's end record declares (None when it cannot be found: zipfile
+    then refuses the file itself). Reads at most the last 64 KB and one ZIP64 record."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        tail_start = max(0, size - 22 - 0xFFFF)  # the end record, then a comment of <= 64 KB
+        handle.seek(tail_start)
+        tail = handle.read()
+        at = tail.rfind(_END_OF_DIRECTORY)
+        if at < 0 or len(tail) - at < 22:
+            return None
+        count = struct.unpack("<H", tail[at + 10: at + 12])[0]
+        locator = tail[at - 20: at] if at >= 20 else b""
+        if count != 0xFFFF or not locator.startswith(_ZIP64_LOCATOR):
+            return count
+        # ZIP64: the real count is in the record the locator points to.
+        handle.seek(struct.unpack("<Q", locator[8:16])[0])
+        record = handle.read(56)
+        if not record.startswith(_ZIP64_END) or len(record) < 40:
+            return None
+        return struct.unpack("<Q", record[32:40])[0]

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .blocks import Block, cut_blocks, zh_numeral_to_roman
 from .errors import DocumentError
-from .formats import MAX_FILE_MB, read_document
+from .formats import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long, read_document
 from .metadata import detect_metadata
 from .models import (
     BODY,
@@ -59,10 +59,15 @@ def parse_file(path: str | Path, overrides: dict | None = None,
 
 
 def parse_text(text: str, source: str = "<text>", overrides: dict | None = None) -> ParsedDocument:
+    """Paragraph records of ``text``; DocumentError naming ``source`` when it has none, or a
+    paragraph longer than MAX_PARAGRAPH_CHARS."""
+    refuse_long_lines(text, source)
     overrides = overrides or {}
     lang = overrides.get("lang") or detect_lang(text)
     document = detect_metadata(text, lang, source, overrides)
     cleaned = clean_text(text, lang, document.symbol)
+    for note in cleaned.footnotes.values():
+        _refuse_if_long([note], source)
     blocks = cut_blocks(cleaned.lines, lang)
     builder = _Builder(document)
     for block in blocks:
@@ -73,6 +78,22 @@ def parse_text(text: str, source: str = "<text>", overrides: dict | None = None)
     if not paragraphs:
         raise DocumentError(f"{source}: no paragraphs found (is it a UN document in text form?)")
     return ParsedDocument(document, paragraphs)
+
+
+def refuse_long_lines(text: str, source: str) -> None:
+    """A line longer than the paragraph limit is a paragraph over it (Word and HTML give a
+    paragraph one line). Checked first, in one pass, because everything after it works line
+    by line, some of it character by character (the issue's Word file became one 28 MB line)."""
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise paragraph_too_long(source, longest)
+
+
+def _refuse_if_long(lines: list[str], source: str) -> None:
+    """Hard-wrapped lines of one paragraph, measured before they are joined."""
+    length = sum(len(line) + 1 for line in lines) - 1
+    if length > MAX_PARAGRAPH_CHARS:
+        raise paragraph_too_long(source, length)
 
 
 def _paragraph(doc: Document, part: str, ordinal: int, text: str, **fields) -> Paragraph:
@@ -282,6 +303,8 @@ class _Builder:
     def finish(self) -> list[Paragraph]:
         out: list[Paragraph] = []
         for para in self.paras:
+            for lines in [para.lines, *(item.lines for item in para.items)]:
+                _refuse_if_long(lines, self.doc.source)  # the lead-in, each subparagraph
             lead = join_lines(para.lines, self.lang)
             items = [(item, join_lines(item.lines, self.lang)) for item in para.items]
             shown = [f"({i.marker}) {t}" if i.marker else f"• {t}" for i, t in items]

@@ -108,7 +108,7 @@ def clean_layout(text: str, symbol: str | None) -> CleanText:
     """Remove page furniture and pull footnotes out of `pdftotext -layout` style text."""
     raw_lines = strip_outline(text.splitlines())
     out: list[Line | None] = []
-    footnotes: dict[int, str] = {}
+    notes: dict[int, list[str]] = {}  # each footnote's lines, joined once at the end
     in_notes = False
     current_note: int | None = None
     closed = False  # past the closing formula: only footnotes remain
@@ -123,19 +123,20 @@ def clean_layout(text: str, symbol: str | None) -> CleanText:
             expected = (current_note or 0) + 1
             if start and (current_note is None or int(start.group(1)) == expected):
                 current_note = int(start.group(1))
-                footnotes[current_note] = (start.group(2) or "").strip()
+                notes[current_note] = [(start.group(2) or "").strip()]
                 continue
             if is_furniture(stripped, raw, symbol, next_raw):
                 in_notes = False  # the page ends; body text resumes on the next page
                 continue
             if stripped and current_note is not None:
-                footnotes[current_note] = join_en(footnotes[current_note], stripped)
+                notes[current_note].append(stripped)
             continue
         if _PLENARY.match(raw):
             closed = True  # the closing "50th plenary meeting / date" formula of a resolution
         if closed or is_furniture(stripped, raw, symbol, next_raw):
             continue
         out.append(Line(stripped, _indent_of(raw)) if stripped else None)
+    footnotes = {number: chain_lines(lines) for number, lines in notes.items()}
     if footnotes:
         out = [strip_footnote_markers(line, footnotes) for line in out]
     return CleanText(out, footnotes)
@@ -194,11 +195,16 @@ def join_en(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[:1].isalpha():
-        return left + right  # a hyphenated compound broken at the hyphen: keep the hyphen
-    if left.endswith("/") and right[:1].isalnum():
-        return left + right  # a document symbol broken after a slash
-    return left + " " + right
+    return left + _en_separator(left[-2:], right) + right
+
+
+def _en_separator(tail: str, right: str) -> str:
+    """What goes between English lines, from the last two characters before the break."""
+    if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and right[:1].isalpha():
+        return ""  # a hyphenated compound broken at the hyphen: keep the hyphen
+    if tail.endswith("/") and right[:1].isalnum():
+        return ""  # a document symbol broken after a slash
+    return " "
 
 
 def join_zh(left: str, right: str) -> str:
@@ -207,24 +213,39 @@ def join_zh(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    a, b = left[-1], right[0]
+    return left + _zh_separator(left[-2:], right) + right
+
+
+def _zh_separator(tail: str, right: str) -> str:
+    a, b = tail[-1], right[0]
     if a == "/" or b in "/":
-        return left + right
+        return ""
     if (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum()):
-        return left + " " + right
+        return " "
     if (a.isascii() and a.isalnum() and is_cjk(b) and b.isalpha()) or (
         is_cjk(a) and a.isalpha() and b.isascii() and b.isalnum()
     ):
-        return left + " " + right
-    return left + right
+        return " "
+    return ""
+
+
+def chain_lines(lines: list[str], separator=_en_separator) -> str:
+    """Lines joined as join_en (or join_zh) would join them one by one, in linear time:
+    joining one by one copies the text so far for every line (a 20,000-line paragraph took
+    0.76 s, and four times that at twice the lines)."""
+    pieces: list[str] = []
+    tail = ""  # the last two characters so far: all a separator looks at
+    for line in lines:
+        if not line:
+            continue
+        joint = separator(tail, line) if pieces else ""
+        pieces += [joint, line]
+        tail = (tail + joint + line)[-2:]
+    return "".join(pieces)
 
 
 def join_lines(lines: list[str], lang: str) -> str:
-    joiner = join_zh if lang == "zh" else join_en
-    text = ""
-    for line in lines:
-        text = joiner(text, line)
-    return normalize_text(text)
+    return normalize_text(chain_lines(lines, _zh_separator if lang == "zh" else _en_separator))
 
 
 def normalize_text(text: str) -> str:
