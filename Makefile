@@ -7,7 +7,7 @@ STORE ?= data/store
 LLM ?= local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ingest bench-ui clean
+.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ingest bench-ui bench-reliability clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,9 @@ bench: setup
 
 bench-ingest: setup
 	$(PY) eval/ingest_benchmark.py
+
+bench-reliability: setup
+	$(PY) -m eval.reliability_benchmark
 
 bench-ui: setup browser
 	$(PY) eval/ui_benchmark.py --store $(STORE)

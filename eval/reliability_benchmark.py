@@ -5,9 +5,11 @@ tokenization, oversized and bad input.
 
 1. The real page (`assistant ui --llm none`, its own process) on a fresh store of the bundled
    corpus; ``--users`` threads, each with its own `gradio_client`, send ``--requests`` `/chat`
-   calls (questions of eval/qa.jsonl, follow-ups with their history). A tenth of the way in,
-   another process runs `assistant index --rebuild`, then `assistant index` of a new document
-   (the report says how many requests were still answered after the add).
+   calls (questions of eval/qa.jsonl, follow-ups with their history; ``--think`` seconds
+   between a user's requests). A twentieth of the way in,
+   another process runs `assistant index` of a new document, then `assistant index --rebuild`
+   of the corpus and that document (the report says how many requests were still to come when
+   the rebuild finished: both writes landed under load).
    Counted: failed requests (an exception or an `error` field), citations that do not exist in
    the final index, and the seconds from the add finishing until `/chat` cites the new document.
 2. 8 threads × 300 tokenizations, compared with the single-threaded tokens.
@@ -78,7 +80,7 @@ def cli(*args, timeout: float = 600) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def load_test(store: Path, users: int, requests: int) -> dict:
+def load_test(store: Path, users: int, requests: int, think: float) -> dict:
     from gradio_client import Client
 
     items = load_qa(QA)
@@ -111,10 +113,11 @@ def load_test(store: Path, users: int, requests: int) -> dict:
                 if problem:
                     failures.append(f"{item.id}: {str(problem)[:200]}")
                 cited.update(c["id"] for c in result.get("citations", []))
-                if done_requests[0] >= total // 10:
+                if done_requests[0] >= total // 20:
                     writes_started.set()
                 if add_finished.is_set():
                     after_add[0] += 1
+            time.sleep(think)  # a user reads the answer before asking again
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     started = time.perf_counter()
@@ -124,10 +127,8 @@ def load_test(store: Path, users: int, requests: int) -> dict:
     writes_started.wait()
     new_dir = Path(tempfile.mkdtemp(prefix="reliability-new-"))
     (new_dir / "A_CONF_999_1.en.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
-    step = time.perf_counter()
-    rebuild = cli("index", "--rebuild", "--quiet", "--store", store)
-    writes["rebuild_s"] = round(time.perf_counter() - step, 1)
-    writes["rebuild_status"] = rebuild.returncode
+    # First the add (seconds), then a rebuild of the corpus and the new document (a minute or
+    # more under this load), so that both writes land while the users are still asking.
     step = time.perf_counter()
     add = cli("index", new_dir, "--quiet", "--store", store)
     added_at = time.perf_counter()
@@ -143,6 +144,14 @@ def load_test(store: Path, users: int, requests: int) -> dict:
             visible_after = round(time.perf_counter() - added_at, 2)
             break
         time.sleep(0.25)
+    step = time.perf_counter()
+    rebuild = cli("index", "--rebuild", "--quiet", "--store", store, DEFAULT_CORPUS, new_dir)
+    writes["rebuild_s"] = round(time.perf_counter() - step, 1)
+    writes["rebuild_status"] = rebuild.returncode
+    writes["requests_after_rebuild"] = total - done_requests[0]
+    result = probe.predict(NEW_QUESTION, [], api_name="/chat")
+    writes["new_document_cited_after_rebuild"] = any(
+        c.get("symbol") == NEW_SYMBOL for c in result.get("citations", []))
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
@@ -162,7 +171,7 @@ def load_test(store: Path, users: int, requests: int) -> dict:
                  for pid in _ids(page_)}
     missing = sorted(cited - final_ids)
     latencies.sort()
-    return {"users": users, "requests": total, "failed": len(failures),
+    return {"users": users, "requests": total, "think_s": think, "failed": len(failures),
             "failures": failures[:20], "citations_checked": len(cited),
             "citations_missing": len(missing), "missing": missing[:20],
             "new_document_cited_after_s": visible_after, "requests_after_add": after_add[0],
@@ -312,14 +321,17 @@ def render(results: dict) -> str:
     load = results["load"]
     tok = results["tokenization"]
     out = ["| measure | bar | measured |", "|---|---|---|",
-           f"| `/chat` requests failed ({load['users']} users × {load['requests'] // load['users']}, "
-           f"a `--rebuild` ({load['rebuild_s']} s) and an add ({load['add_s']} s) from another "
-           f"process meanwhile; {load['requests_after_add']} requests after the add) | 0 | "
+           f"| `/chat` requests failed ({load['users']} users × {load['requests'] // load['users']}"
+           f" with {load['think_s']} s between requests, "
+           f"an add ({load['add_s']} s) then a `--rebuild` ({load['rebuild_s']} s) from another "
+           f"process meanwhile; {load['requests_after_rebuild']} requests still to come when "
+           f"the rebuild finished) | 0 | "
            f"**{load['failed']}** of {load['requests']} |",
            f"| citations shown that are not in the index | 0 | **{load['citations_missing']}** "
            f"(of {load['citations_checked']} distinct) |",
            f"| new document cited by `/chat` after its add finished | ≤ 10 s | "
-           f"**{load['new_document_cited_after_s']} s** |",
+           f"**{load['new_document_cited_after_s']} s**; still cited after the rebuild: "
+           f"{'yes' if load['new_document_cited_after_rebuild'] else 'no'} |",
            f"| `/chat` latency under this load, p50 / p95 | | {load['latency_p50_ms']} ms / "
            f"{load['latency_p95_ms']} ms |",
            f"| `/chat` with a 200,000-character earlier question | < 2 s, one line | "
@@ -340,6 +352,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds each user waits between requests (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "reliability")
     args = parser.parse_args()
     store = Path(tempfile.mkdtemp(prefix="reliability-store-")) / "store"
@@ -348,7 +362,7 @@ def main() -> int:
         print(built.stderr, file=sys.stderr)
         return 1
     results = {"tokenization": tokenization(),
-               "load": load_test(store, args.users, args.requests),
+               "load": load_test(store, args.users, args.requests, args.think),
                "bad_inputs": bad_inputs(store)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "reliability.json").write_text(json.dumps(results, indent=1, ensure_ascii=False),
