@@ -15,10 +15,13 @@ class Citation:
     key: int  # the [n] marker in the answer text
     paragraph: Paragraph
     label: str  # rendered in the answer's language
+    # The words of the paragraph (or of its other language version) that the answer rests on,
+    # as the paragraph writes them; "" when the whole passage is quoted or cited.
+    quote: str = ""
 
     def to_record(self) -> dict:
         record = self.paragraph.to_record()
-        record.update(key=self.key, label=self.label)
+        record.update(key=self.key, label=self.label, quote=self.quote)
         return record
 
 
@@ -64,6 +67,8 @@ class Answer:
     # Spans of ``text`` quoted verbatim from documents: a "[7]" planted in a document and
     # quoted there is the document's text, not a marker (renderers show it as plain text).
     quotes: list[Span] = field(default_factory=list)
+    # The model's choice of passage: {"key", "probability", "probabilities"}; None without one.
+    selection: dict | None = None
 
     def is_quoted(self, start: int, end: int) -> bool:
         """Whether text[start:end] overlaps a quoted span."""
@@ -84,4 +89,5 @@ class Answer:
             "draft": self.draft,
             "given": {str(key): p.id for key, p in self.given.items()},
             "quotes": [list(span) for span in self.quotes],
+            "selection": self.selection,
         }

@@ -19,7 +19,8 @@ from typing import Callable
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from index.errors import QueryError
+from index.glossary import TERMS
+from index.keyword import tokenize
 from index.locator import parse_locators
 from index.lookup import nearest_valid, one_per_language_pair
 from index.models import Hit, Paragraph
@@ -28,8 +29,10 @@ from index.textclean import detect_lang
 from prompts import load as load_prompt
 
 from .answer import Answer, Citation, Quote, compose
-from .extractive import best_sentence, distinct, extractive_answer
-from .guard import document_context, guard
+from .evidence import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
+from .extractive import best_sentence, best_single_sentence, distinct, extractive_answer
+from .grounded import fill, parse_quoted_answer, quote_messages, select_passage
+from .guard import MIN_SIMILARITY, document_context
 
 NOT_IN_CORPUS = "NOT_IN_CORPUS"
 # Below both, retrieval found nothing about the question (calibrated on eval/qa.jsonl: the
@@ -54,6 +57,11 @@ UNSUPPORTED = {
     "zh": "检索到的段落没有明确回答这个问题。最接近的段落是：",
 }
 VERBATIM_INTRO = {"en": "The text of {label}:", "zh": "{label}原文如下："}
+# How a quote stands in for an answer the checks did not keep.
+SAYS = {"en": ("The passage says: “", "”"), "zh": ("原文写道：“", "”")}
+# The field's terms and their expansions: an answer may explain "LAWS" in capitals of its own.
+GLOSSARY_WORDS = frozenset(word.lower() for term in TERMS for form in term.en
+                           for word in re.findall(r"[A-Za-z]+", form))
 
 TokenCallback = Callable[[str], None]
 
@@ -117,6 +125,8 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
 
 def _generate(question, standalone, lang, hits, retriever, llm, settings, on_token, timings,
               started) -> Answer:
+    """The model chooses the passage that answers (or none), quotes it, then answers from the
+    quote; code checks the quote and the answer (assistant.grounded, assistant.evidence)."""
     given = {key: hit.paragraph
              for key, hit in enumerate(distinct(hits)[: settings.passages], 1)}
     # Short passages keep the prompt short: on 2 cores the 1.5B model reads ~100 tokens/s,
@@ -124,12 +134,25 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     passages = "\n\n".join(
         f"[{key}] {best_sentence(standalone, p.text, PASSAGE_CHARS[p.lang])}"
         for key, p in given.items())
-    messages = [SystemMessage(_fill("answer", lang, passages=passages)),
-                HumanMessage(standalone)]
+    base = [SystemMessage(fill("grounded", lang, passages=passages)),
+            HumanMessage(fill("select", lang, question=standalone))]
+    step = time.perf_counter()
+    try:
+        selection = select_passage(llm, base, list(given))
+    except Exception as exc:  # any transport or server failure: answer without the model
+        timings["select_ms"] = _ms(step)
+        return extractive_answer(question, lang, hits, "failed", _reason(exc))
+    timings["select_ms"] = _ms(step)
+    if selection is not None and (selection.key is None
+                                  or selection.probability < settings.select_min_prob):
+        # "None of them", or not sure which: a refusal names the nearest paragraphs.
+        result = _refusal(question, lang, hits, UNSUPPORTED)
+        result.selection, result.given = selection.to_record(), given
+        return result
     step = time.perf_counter()
     pieces: list[str] = []
     try:
-        for chunk in llm.stream(messages):
+        for chunk in llm.stream(quote_messages(base, lang, standalone, selection)):
             token = chunk.content if isinstance(chunk.content, str) else ""
             if token and "first_token_ms" not in timings:
                 timings["first_token_ms"] = _ms(started)  # from the question, as a user waits
@@ -146,17 +169,65 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if NOT_IN_CORPUS in raw:
         result = _refusal(question, lang, hits, REFUSALS)
     else:
-        embedder = retriever.store.embedder
-        text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder),
-                                   question=standalone)
-        if citations:
-            result = Answer(question=question, lang=lang, text=text, citations=citations,
-                            mode="llm")
-        else:
-            # Every claim lacked support in the passages: the model answered from elsewhere.
-            result = _refusal(question, lang, hits, UNSUPPORTED)
+        chosen = {selection.key: given[selection.key]} if selection else given
+        result = checked_answer(question, standalone, lang, raw, chosen, hits, retriever)
     result.draft, result.given = raw, given
+    result.selection = selection.to_record() if selection else None
     return result
+
+
+def checked_answer(question: str, standalone: str, lang: str, raw: str,
+                    chosen: dict[int, Paragraph], hits: list[Hit], retriever: Retriever
+                    ) -> Answer:
+    """The model's answer when its quote is in the chosen paragraph (either language version)
+    and the answer keeps to the quote; the quote itself when only the quote holds; the chosen
+    passage's best sentence when the quote is not there; a refusal when nothing was chosen."""
+    quote, sentence = parse_quoted_answer(raw)
+    for key, paragraph in chosen.items():
+        versions = [paragraph] + [v for v in [retriever.counterpart(paragraph)] if v]
+        found = find_quote(quote, versions) if quote else None
+        if found is None:
+            continue
+        source, words = found
+        checked = _sentence_within_quote(sentence, words, source.lang, lang, standalone,
+                                         retriever)
+        pieces = ([checked, f" [{key}]"] if checked
+                  else [SAYS[lang][0], Quote(words), SAYS[lang][1], f" [{key}]"])
+        text, quotes = compose(pieces)
+        citation = Citation(key, paragraph, paragraph.label(lang), quote=words)
+        return Answer(question=question, lang=lang, text=text, citations=[citation],
+                      mode="llm", passages=hits, quotes=quotes)
+    if len(chosen) == 1:
+        # The model chose a passage but did not copy it: quote its best sentence instead.
+        key, paragraph = next(iter(chosen.items()))
+        words = best_single_sentence(standalone, paragraph.text)
+        text, quotes = compose([SAYS[lang][0], Quote(words), SAYS[lang][1], f" [{key}]"])
+        citation = Citation(key, paragraph, paragraph.label(lang), quote=words)
+        return Answer(question=question, lang=lang, text=text, citations=[citation],
+                      mode="llm", passages=hits, quotes=quotes)
+    return _refusal(question, lang, hits, UNSUPPORTED)
+
+
+def _sentence_within_quote(sentence: str, quote: str, quote_lang: str, lang: str,
+                           question: str, retriever: Retriever) -> str:
+    """The model's sentence when it says no more than the quote: its numbers are the quote's,
+    its names (English to English) are the quote's or the question's, across languages it
+    means the same (multilingual similarity), and it says something the question did not;
+    a yes/no kept only where the quote's polarity agrees. "" when it fails."""
+    sentence = re.sub(r"\s*[\[【]\s*\d+\s*[\]】]", "", sentence).strip()
+    if not sentence or unsupported_numbers(sentence, quote):
+        return ""
+    if not set(tokenize(sentence)) - set(tokenize(question)):
+        return ""  # "The passage states that …" restating the question
+    if lang == "en" and quote_lang == "en":
+        if unsupported_names(sentence, quote, question, GLOSSARY_WORDS):
+            return ""
+    elif quote_lang != lang:
+        embedder = retriever.store.embedder
+        a, b = embedder.embed_query(sentence), embedder.embed_query(quote)
+        if sum(x * y for x, y in zip(a, b)) < MIN_SIMILARITY:
+            return ""
+    return settle_yes_no(sentence, quote, question)
 
 
 FOLLOW_UP = re.compile(r"^(and|but|what about|how about|also|then|so)\b|^(那|那么|还有|这些|其中|它|他们|该)",

