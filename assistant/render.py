@@ -65,4 +65,6 @@ def print_answer(answer) -> None:
         print("\nSources:")
         for citation in answer.citations:
             print(f"[{citation.key}] {printable(citation.label)}")
+            if citation.quote:
+                print(f"    quoted: “{printable(' '.join(citation.quote.split()))}”")
             print(_indent(citation.paragraph.text))

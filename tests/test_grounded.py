@@ -149,3 +149,25 @@ def test_a_yes_or_no_stays_only_when_the_quote_agrees(answer, quote, question, e
 ])
 def test_the_quoted_answer_is_read_in_either_language(raw, expected):
     assert parse_quoted_answer(raw) == expected
+
+
+# ---- the quote shown -------------------------------------------------------------------------
+
+def test_the_page_shows_the_quote_under_the_answer_and_marks_it_in_the_sources(
+        fake_retriever, scripted):
+    from assistant.ui import html as render
+    from assistant.ui.handlers import Conversation, Handlers
+
+    given = given_passages(fake_retriever, scripted)
+    words = " ".join(given[1].text.split()[:8])
+    llm = scripted([f"QUOTE: {words}\nANSWER: Operators need training."], {1: 0.9, 0: 0.1})
+    handlers = Handlers(fake_retriever, llm, SETTINGS)
+    conversation = Conversation()
+    final = list(handlers.respond(QUESTION, [], conversation))[-1]
+    assert final.answer.citations[0].quote == words
+    assert "> “" in final.chat[-1]["content"]  # the quote, under the answer
+    assert f'<mark class="quote">{render.html.escape(words)}</mark>' in final.sources
+    document = handlers.open_paragraph(given[1].id, conversation)
+    assert f'<mark class="quote">{render.html.escape(words)}</mark>' in document
+    assert handlers.chat_api(QUESTION)["citations"][0]["quote"]
+    assert "Quoted: “" in render.answer_markdown(final.answer)

@@ -134,7 +134,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         document.change(handlers.open_document, [document, locator], document_html,
                         api_visibility="private")
 
-        cited.change(handlers.open_paragraph, cited, document_html, api_visibility="private")
+        cited.change(handlers.open_paragraph, [cited, conversation], document_html,
+                     api_visibility="private")
 
         # ---- adding and removing documents ----
         library = handlers.library

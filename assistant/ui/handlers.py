@@ -59,6 +59,14 @@ class Conversation:
     def numbered(self) -> list[tuple[int, Answer]]:
         return list(enumerate(self.turns, 1))
 
+    def quote_of(self, paragraph_id: str) -> str:
+        """The latest quote an answer took from this paragraph ("" when none)."""
+        for answer in reversed(self.turns):
+            for c in answer.citations:
+                if c.paragraph.id == paragraph_id and c.quote:
+                    return c.quote
+        return ""
+
     def cited(self) -> list[tuple[str, str]]:
         """(label, paragraph id) of every paragraph cited so far, newest answer first."""
         seen: dict[str, str] = {}
@@ -247,14 +255,16 @@ class Handlers:
         return render.document_view(_one_version(paragraphs, first_lang), first_lang,
                                     self.retriever.counterpart)
 
-    def open_paragraph(self, paragraph_id: str) -> str:
-        """The cited paragraph's document, the paragraph highlighted among its neighbours."""
+    def open_paragraph(self, paragraph_id: str, conversation: Conversation | None = None) -> str:
+        """The cited paragraph's document, the paragraph highlighted among its neighbours and
+        the words an answer quoted from it marked."""
         focus = self.retriever.paragraphs.get(paragraph_id or "")
         if focus is None:
             return ""
         paragraphs = _one_version(self.retriever.document(focus.doc_id), focus.lang)
+        quote = conversation.quote_of(focus.id) if conversation else ""
         return render.document_view(paragraphs, focus.lang, self.retriever.counterpart,
-                                    focus=focus, around=CONTEXT_PARAGRAPHS)
+                                    focus=focus, around=CONTEXT_PARAGRAPHS, quote=quote)
 
     # ---- the API endpoint -----------------------------------------------------------------
 

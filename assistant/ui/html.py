@@ -101,6 +101,11 @@ def answer_message(answer: Answer, turn: int) -> str:
             pieces.append(f' <span class="cite to-{source_id(turn, piece.key)}" '
                           f'title="show the paragraph">[{piece.key}]</span>')
     body = "".join(pieces).replace("\n", "  \n")
+    for c in answer.citations:
+        # The words the answer rests on, under it (unless the answer is that quote already).
+        if c.quote and c.quote not in answer.text:
+            body += f"\n\n> “{escape_markdown(' '.join(c.quote.split()))}” — [{c.key}] " \
+                    f"{escape_markdown(c.label)}"
     if answer.notice and answer.notice not in answer.text:
         body += f"\n\n*{escape_markdown(answer.notice)}*"
     return body
@@ -116,11 +121,12 @@ def user_message(text: str) -> str:
 
 
 def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, element_id: str = "",
-                    heading: str = "", highlight: bool = False) -> str:
+                    heading: str = "", highlight: bool = False, quote: str = "") -> str:
     """One paragraph with its label, section path and text, and beside it the same paragraph in
-    the other language when the corpus holds it."""
+    the other language when the corpus holds it; ``quote`` (words of either version that an
+    answer rests on) is marked where it stands."""
     other = counterpart(p)
-    columns = [_column(p)] + ([_column(other)] if other is not None else [])
+    columns = [_column(p, quote)] + ([_column(other, quote)] if other is not None else [])
     section = (f'<div class="section">{html.escape(" › ".join(p.section))}</div>'
                if p.section else "")
     classes = "para highlight" if highlight else "para"
@@ -130,10 +136,20 @@ def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, elemen
             f'<div class="columns">{"".join(columns)}</div></div>')
 
 
-def _column(p: Paragraph) -> str:
-    """One language version, labelled in its own language."""
+def _column(p: Paragraph, quote: str = "") -> str:
+    """One language version, labelled in its own language, the quote marked when it is here."""
     return (f'<div class="column" lang="{html.escape(p.lang)}"><div class="label">{html.escape(p.label())}'
-            f'</div><div class="text">{html.escape(p.text)}</div></div>')
+            f'</div><div class="text">{_marked(p.text, quote)}</div></div>')
+
+
+def _marked(text: str, quote: str) -> str:
+    """Escaped ``text`` with the first occurrence of ``quote`` in a <mark>."""
+    start = text.find(quote) if quote else -1
+    if start < 0:
+        return html.escape(text)
+    end = start + len(quote)
+    return (f"{html.escape(text[:start])}<mark class=\"quote\">{html.escape(text[start:end])}"
+            f"</mark>{html.escape(text[end:])}")
 
 
 def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> str:
@@ -146,7 +162,7 @@ def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> 
         words = TEXTS[answer.lang]
         items = [paragraph_block(c.paragraph, answer.lang, counterpart,
                                  element_id=source_id(turn, c.key),
-                                 heading=f"[{c.key}] {c.label}")
+                                 heading=f"[{c.key}] {c.label}", quote=c.quote)
                  for c in answer.citations]
         body = "".join(items) or f'<p class="empty">{words["no_sources"]}</p>'
         blocks.append(f'<section class="turn"><h4>{words["sources"]} · '
@@ -155,9 +171,10 @@ def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> 
 
 
 def document_view(paragraphs: list[Paragraph], lang: str, counterpart: Counterpart,
-                  focus: Paragraph | None = None, around: int | None = None) -> str:
-    """A document in reading order; ``focus`` highlighted, with ``around`` paragraphs on each
-    side of it (the whole document when ``around`` is None)."""
+                  focus: Paragraph | None = None, around: int | None = None,
+                  quote: str = "") -> str:
+    """A document in reading order; ``focus`` highlighted (``quote`` marked in it), with
+    ``around`` paragraphs on each side of it (the whole document when ``around`` is None)."""
     if not paragraphs:
         return ""
     shown = paragraphs
@@ -167,7 +184,8 @@ def document_view(paragraphs: list[Paragraph], lang: str, counterpart: Counterpa
     first = paragraphs[0]
     title = html.escape(" · ".join(filter(None, [first.symbol, first.doc_title])))
     blocks = [paragraph_block(p, lang, counterpart, highlight=focus is not None and p.id == focus.id,
-                              element_id="focus" if focus is not None and p.id == focus.id else "")
+                              element_id="focus" if focus is not None and p.id == focus.id else "",
+                              quote=quote if focus is not None and p.id == focus.id else "")
               for p in shown]
     return f'<div class="document"><h3>{title}</h3>{"".join(blocks)}</div>'
 
@@ -205,6 +223,8 @@ def answer_markdown(answer: Answer) -> str:
         lines += [f"### {TEXTS[answer.lang]['sources']}", ""]
         for c in answer.citations:
             lines += [f"[{c.key}] **{escape_export(c.label)}**", ""]
+            if c.quote:
+                lines += [f"Quoted: “{escape_export(' '.join(c.quote.split()))}”", ""]
             lines += [f"> {escape_export(line)}".rstrip()
                       for line in c.paragraph.text.splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"
@@ -232,6 +252,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 CSS = """
 .sources .para, .document .para { border-left: 3px solid #d0d7de; padding: 4px 10px; margin: 8px 0; }
 .para.highlight, .para.flash { border-left-color: #0969da; background: #ddf4ff; }
+mark.quote { background: #fff8c5; padding: 0 1px; }
 .para .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
 .para .label, .para-head { font-weight: 600; font-size: 0.9em; }
 .para .section { color: #57606a; font-size: 0.85em; }
