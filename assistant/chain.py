@@ -191,7 +191,9 @@ def checked_answer(question: str, standalone: str, lang: str, raw: str,
         source, words = found
         checked = _sentence_within_quote(sentence, words, source.lang, lang, standalone,
                                          retriever)
-        pieces = ([checked, f" [{key}]"] if checked
+        # The sentence, and under it the words it rests on: what the reader is asked to trust
+        # is the quote, and the quote alone when the sentence did not pass.
+        pieces = ([checked, f" [{key}]\n“", Quote(words), "”"] if checked
                   else [SAYS[lang][0], Quote(words), SAYS[lang][1], f" [{key}]"])
         text, quotes = compose(pieces)
         citation = Citation(key, paragraph, paragraph.label(lang), quote=words)
