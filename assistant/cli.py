@@ -29,7 +29,7 @@ def _llm_flags(parser: argparse.ArgumentParser) -> None:
                         help="local model (default qwen2.5-1.5b; 0.5b for slow machines)")
     parser.add_argument("--llm-base-url", help="OpenAI-compatible server, e.g. http://host:8000/v1")
     parser.add_argument("--llm-model", help="model name on that server")
-    parser.add_argument("--passages", type=int, help="passages shown to the model (default 4)")
+    parser.add_argument("--passages", type=int, help="passages shown to the model (default 3)")
     parser.add_argument("--no-translate", action="store_true",
                         help="do not also search with the question translated")
 
