@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STORE ?= data/store
 LLM ?= local
+QA ?= eval/qa.jsonl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup browser run test test-fast index eval eval-answers bench bench-ingest bench-ui bench-reliability clean
@@ -40,10 +41,10 @@ index: setup
 	$(PY) -m assistant index --store $(STORE)
 
 eval: setup
-	$(PY) -m assistant eval eval/qa.jsonl --retrieval-only --store $(STORE) --out eval/out
+	$(PY) -m assistant eval $(QA) --retrieval-only --store $(STORE) --out eval/out/$(notdir $(basename $(QA)))
 
 eval-answers: setup
-	$(PY) -m assistant eval eval/qa.jsonl --store $(STORE) --out eval/out/answers-$(LLM) --llm $(LLM)
+	$(PY) -m assistant eval $(QA) --store $(STORE) --out eval/out/answers-$(notdir $(basename $(QA)))-$(LLM) --llm $(LLM)
 
 bench: setup
 	$(PY) eval/benchmark.py
