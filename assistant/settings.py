@@ -29,9 +29,12 @@ class Settings:
     max_answer_tokens: int = 300
     passages: int = 3  # passages shown to the model (each costs ~1 s of prompt reading)
     translate: bool = True  # also search with the question translated (needs a model)
-    # Below this probability of the passage the model chose as the answer, it refuses
-    # (calibrated on eval/qa.jsonl; see README "Answers").
-    select_min_prob: float = 0.0
+    # Quoted answers: the model chooses a passage (or none), quotes it, answers from the quote
+    # (off by default: not better on the held-out set; README "Answers you can trust").
+    quoted_answers: bool = False
+    # With quoted answers, below this probability of the passage the model chose, it refuses
+    # (calibrated on eval/qa.jsonl by eval.replay_guard --sweep).
+    select_min_prob: float = 0.35
     max_question_chars: int = 1000
     ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
     ui_port: int = 7860

@@ -50,30 +50,27 @@ def test_missing_paragraph_is_refused_with_nearest_valid_ones(retriever):
     assert answer.citations == []
 
 
-def test_model_answer_keeps_only_given_and_supported_citations(retriever, scripted):
-    question = "Does IHL apply to the development and use of LAWS?"
-    given = ask(retriever, question, llm=scripted(["x"], {1: 0.9, 0: 0.1})).given
-    words = " ".join(given[1].text.split()[:8])
-    llm = scripted([f"QUOTE: {words}\nANSWER: {words} [1] [9]."], {1: 0.9, 0: 0.1})
-    answer = ask(retriever, question, llm=llm)
+def test_model_answer_keeps_only_given_and_supported_citations(retriever):
+    llm = FakeListChatModel(responses=[
+        "IHL continues to apply fully to the potential development and use of LAWS [1] [9]."])
+    answer = ask(retriever, "Does IHL apply to the development and use of LAWS?", llm=llm)
     assert answer.mode == "llm"
     assert "[9]" not in answer.text
-    assert [c.key for c in answer.citations] == [1]
-    assert answer.citations[0].paragraph.id == given[1].id
-    assert answer.citations[0].quote == words
+    assert answer.citations and all(c.key in (1, 2, 3) for c in answer.citations)
+    given = {h.paragraph.id for h in answer.passages}
+    assert all(c.paragraph.id in given for c in answer.citations)
 
 
-def test_model_saying_not_in_corpus_becomes_a_refusal_listing_nearest(retriever, scripted):
-    llm = scripted(["NOT_IN_CORPUS"], choice=None)  # a server without logprobs
+def test_model_saying_not_in_corpus_becomes_a_refusal_listing_nearest(retriever):
+    llm = FakeListChatModel(responses=["NOT_IN_CORPUS"])
     answer = ask(retriever, "What is the weather in Geneva?", llm=llm)
     assert answer.refused
     assert answer.text.startswith("The corpus does not cover this question.")
     assert answer.text.count("\n- ") == 3
 
 
-def test_unsupported_answer_is_refused_not_shown(retriever, scripted):
-    llm = scripted(["QUOTE: adopted by 152 votes to 4\nANSWER: The resolution was adopted by 152 "
-                    "votes to 4 [1]."], choice=None)
+def test_unsupported_answer_is_refused_not_shown(retriever):
+    llm = FakeListChatModel(responses=["The resolution was adopted by 152 votes to 4 [1]."])
     answer = ask(retriever, "How many votes did resolution 78/241 receive?", llm=llm)
     assert answer.refused and "152" not in answer.text
 
@@ -192,13 +189,11 @@ def test_the_model_sees_the_passages_and_the_draft_is_kept(retriever):
     assert answer.draft == "Operators need appropriate training [1]."
 
 
-def test_a_standalone_question_in_a_conversation_is_not_rewritten(retriever, scripted):
-    llm = scripted(["QUOTE: appropriate training\nANSWER: Operators need training."],
-                   {1: 0.9, 0: 0.1})
+def test_a_standalone_question_in_a_conversation_is_not_rewritten(retriever):
+    llm = RecordingChatModel(responses=["Operators need appropriate training [1]."], prompts=[])
     answer = ask(retriever, "Should States provide appropriate training to human operators?",
                  llm=llm, history=["Who chaired the group in 2023?"])
-    # the selection and the answer, no rewrite
-    assert "rewrite_ms" not in answer.timings and len(llm.prompts) == 2
+    assert "rewrite_ms" not in answer.timings and len(llm.prompts) == 1
     assert answer.standalone_question.startswith("Should States provide")
 
 

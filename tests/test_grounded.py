@@ -10,7 +10,7 @@ from assistant.grounded import parse_quoted_answer
 from assistant.settings import Settings
 from index.models import Paragraph
 
-SETTINGS = Settings(llm="none", translate=False)
+SETTINGS = Settings(llm="none", translate=False, quoted_answers=True)
 QUESTION = "Should States provide training to human operators?"
 
 
@@ -40,7 +40,7 @@ def test_none_winning_is_a_refusal_without_a_second_call(fake_retriever, scripte
 
 def test_an_unsure_choice_below_the_setting_is_a_refusal(fake_retriever, scripted):
     llm = scripted(["QUOTE: x\nANSWER: y"], {1: 0.4, 2: 0.35, 0: 0.25})
-    answer = ask(fake_retriever, llm, settings=Settings(llm="none", select_min_prob=0.5))
+    answer = ask(fake_retriever, llm, settings=Settings(llm="none", select_min_prob=0.5, quoted_answers=True))
     assert answer.refused and answer.selection["key"] == 1
     assert ask(fake_retriever, scripted(["QUOTE: x\nANSWER: y"], {1: 0.4, 2: 0.35, 0: 0.25})
                ).selection["probability"] == pytest.approx(0.4)

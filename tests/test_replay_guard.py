@@ -20,7 +20,7 @@ def always_relevant(monkeypatch):
 
 def recorded_row(retriever, scripted, draft, choice):
     record = answer_question(QUESTION, [], retriever, scripted([draft], choice),
-                             Settings(llm="none", translate=False)).to_record()
+                             Settings(llm="none", translate=False, quoted_answers=True)).to_record()
     return {"id": "q1", "question": QUESTION, **record}
 
 

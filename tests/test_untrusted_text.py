@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ScriptedChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer import Answer, Citation
@@ -185,9 +184,8 @@ def test_a_planted_marker_in_the_page_answer_is_not_clickable(planted):
 
 
 def test_a_model_quoting_a_planted_marker_cites_only_passages_it_was_given(planted):
-    draft = (f"QUOTE: {EN_CLAIM}\nANSWER: The note says: “{EN_CLAIM}” [7] [1] [2]. It also "
-             f"quotes {MARKUP} [9].")
-    llm = ScriptedChatModel.make([draft], choice=None)
+    draft = (f"The note says: “{EN_CLAIM}” [7] [1] [2]. It also quotes {MARKUP} [9].")
+    llm = FakeListChatModel(responses=[draft])
     h = Handlers(planted, llm, SETTINGS)
     replies = list(h.respond(EN_QUESTION, [], Conversation()))
     answer = replies[-1].answer
