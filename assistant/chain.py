@@ -26,7 +26,6 @@ from index.lookup import nearest_valid, one_per_language_pair
 from index.models import Hit, Paragraph
 from index.retriever import Retriever, validate_history, validate_query
 from index.textclean import detect_lang
-from prompts import load as load_prompt
 
 from .answer import Answer, Citation, Quote, compose
 from .evidence import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
@@ -90,7 +89,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     # A question that stands on its own is not rewritten: the model call would cost seconds
     # before the first token, and retrieval still sees the history.
     if history and llm is not None and is_follow_up(question):
-        standalone = _safe_call(llm, _fill("rewrite", lang, history="\n".join(history),
+        standalone = _safe_call(llm, fill("rewrite", lang, history="\n".join(history),
                                            question=question), timings, "rewrite_ms") or question
     elif history and llm is None:
         standalone = rule_rewrite(question, history)
@@ -100,7 +99,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     relevant = bool(hits) and _relevant(retriever, standalone) and years_found(standalone, hits)
     if relevant and llm is not None and settings.translate and len(retriever.langs) > 1:
         other = "zh" if lang == "en" else "en"
-        translated = _safe_call(llm, _fill("translate", other, question=standalone), timings,
+        translated = _safe_call(llm, fill("translate", other, question=standalone), timings,
                                 "translate_ms")
         if translated:
             hits = fuse([hits, retriever.search(translated, settings.k)], settings.k)
@@ -137,13 +136,7 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if not settings.quoted_answers:
         return _generate_free(question, standalone, lang, hits, retriever, llm, settings,
                               on_token, timings, started)
-    given = {key: hit.paragraph
-             for key, hit in enumerate(distinct(hits)[: settings.passages], 1)}
-    # Short passages keep the prompt short: on 2 cores the 1.5B model reads ~100 tokens/s,
-    # and the first token waits for the whole prompt.
-    passages = "\n\n".join(
-        f"[{key}] {best_sentence(standalone, p.text, PASSAGE_CHARS[p.lang])}"
-        for key, p in given.items())
+    given, passages = _numbered_passages(hits, standalone, settings)
     base = [SystemMessage(fill("grounded", lang, passages=passages)),
             HumanMessage(fill("select", lang, question=standalone))]
     step = time.perf_counter()
@@ -159,21 +152,11 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
         result = _refusal(question, lang, hits, UNSUPPORTED)
         result.selection, result.given = selection.to_record(), given
         return result
-    step = time.perf_counter()
-    pieces: list[str] = []
     try:
-        for chunk in llm.stream(quote_messages(base, lang, standalone, selection)):
-            token = chunk.content if isinstance(chunk.content, str) else ""
-            if token and "first_token_ms" not in timings:
-                timings["first_token_ms"] = _ms(started)  # from the question, as a user waits
-            pieces.append(token)
-            if on_token and token:
-                on_token(token)
+        raw = _draft(llm, quote_messages(base, lang, standalone, selection), on_token, timings,
+                     started)
     except Exception as exc:  # any transport or server failure: answer without the model
-        timings["generation_ms"] = _ms(step)
         return extractive_answer(question, lang, hits, "failed", _reason(exc))
-    timings["generation_ms"] = _ms(step)
-    raw = "".join(pieces).strip()
     if not raw:
         return extractive_answer(question, lang, hits, "failed", "empty reply")
     if NOT_IN_CORPUS in raw:
@@ -186,10 +169,9 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     return result
 
 
-def _generate_free(question, standalone, lang, hits, retriever, llm, settings, on_token, timings,
-                   started) -> Answer:
-    """The default: the model answers from numbered passages in its own words; the citation
-    guard keeps the keys it was given that support their sentence (assistant.guard)."""
+def _numbered_passages(hits: list[Hit], standalone: str, settings
+                       ) -> tuple[dict[int, Paragraph], str]:
+    """The passages the model sees, under their keys, and the prompt text that lists them."""
     given = {key: hit.paragraph
              for key, hit in enumerate(distinct(hits)[: settings.passages], 1)}
     # Short passages keep the prompt short: on 2 cores the 1.5B model reads ~100 tokens/s,
@@ -197,23 +179,39 @@ def _generate_free(question, standalone, lang, hits, retriever, llm, settings, o
     passages = "\n\n".join(
         f"[{key}] {best_sentence(standalone, p.text, PASSAGE_CHARS[p.lang])}"
         for key, p in given.items())
-    messages = [SystemMessage(_fill("answer", lang, passages=passages)),
-                HumanMessage(standalone)]
+    return given, passages
+
+
+def _draft(llm: BaseChatModel, messages, on_token: TokenCallback | None, timings: dict,
+           started: float) -> str:
+    """The model's reply, streamed to ``on_token`` as it comes; the first token's time is
+    taken from the question, as a user waits. Transport errors propagate to the caller."""
     step = time.perf_counter()
     pieces: list[str] = []
     try:
         for chunk in llm.stream(messages):
             token = chunk.content if isinstance(chunk.content, str) else ""
             if token and "first_token_ms" not in timings:
-                timings["first_token_ms"] = _ms(started)  # from the question, as a user waits
+                timings["first_token_ms"] = _ms(started)
             pieces.append(token)
             if on_token and token:
                 on_token(token)
-    except Exception as exc:  # any transport or server failure: answer without the model
+    finally:
         timings["generation_ms"] = _ms(step)
+    return "".join(pieces).strip()
+
+
+def _generate_free(question, standalone, lang, hits, retriever, llm, settings, on_token, timings,
+                   started) -> Answer:
+    """The default: the model answers from numbered passages in its own words; the citation
+    guard keeps the keys it was given that support their sentence (assistant.guard)."""
+    given, passages = _numbered_passages(hits, standalone, settings)
+    messages = [SystemMessage(fill("answer", lang, passages=passages)),
+                HumanMessage(standalone)]
+    try:
+        raw = _draft(llm, messages, on_token, timings, started)
+    except Exception as exc:  # any transport or server failure: answer without the model
         return extractive_answer(question, lang, hits, "failed", _reason(exc))
-    timings["generation_ms"] = _ms(step)
-    raw = "".join(pieces).strip()
     if not raw:
         return extractive_answer(question, lang, hits, "failed", "empty reply")
     if NOT_IN_CORPUS in raw:
@@ -408,10 +406,6 @@ def fuse(lists: list[list[Hit]], k: int) -> list[Hit]:
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-def _fill(name: str, lang: str, **values) -> str:
-    return load_prompt(f"{name}_{lang}").format(**values)
-
 
 def _safe_call(llm: BaseChatModel, prompt: str, timings: dict, key: str) -> str:
     """A short auxiliary call (rewrite, translate); its failure only skips the step."""
