@@ -11,7 +11,6 @@ measured on this machine in this run; nothing here is asserted (timed assertions
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from assistant.services import index_paths, open_store  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from eval.baseline import NaiveBaseline  # noqa: E402
 from eval.qaset import load_qa  # noqa: E402
+from eval.report import write_benchmark  # noqa: E402
 from eval.runner import latency_summary, run_retrieval_eval  # noqa: E402
 from index.retriever import Retriever  # noqa: E402
 
@@ -164,12 +164,7 @@ def main() -> int:
             results["answers"] = measure_answers(store_dir, items, args.answers)
     if args.with_tests:
         results["tests"] = measure_tests()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "benchmark.json").write_text(json.dumps(results, indent=2, ensure_ascii=False),
-                                             encoding="utf-8")
-    table = render(results)
-    (args.out / "benchmark.md").write_text(table + "\n", encoding="utf-8")
-    print(table)
+    write_benchmark(args.out, "benchmark", results, render(results))
     return 0
 
 

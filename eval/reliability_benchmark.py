@@ -36,6 +36,7 @@ from pathlib import Path
 
 from eval.browser import free_port
 from eval.qaset import load_qa
+from eval.report import write_benchmark
 from index.corpus import DEFAULT_CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,12 +365,7 @@ def main() -> int:
     results = {"tokenization": tokenization(),
                "load": load_test(store, args.users, args.requests, args.think),
                "bad_inputs": bad_inputs(store)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "reliability.json").write_text(json.dumps(results, indent=1, ensure_ascii=False),
-                                              encoding="utf-8")
-    table = render(results)
-    (args.out / "reliability.md").write_text(table + "\n", encoding="utf-8")
-    print(table)
+    write_benchmark(args.out, "reliability", results, render(results))
     shutil.rmtree(store.parent, ignore_errors=True)
     return 0
 

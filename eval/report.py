@@ -156,3 +156,14 @@ def write_report(summary: dict, out_dir: str | Path) -> None:
         json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     (out_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+
+
+def write_benchmark(out_dir: str | Path, name: str, results: dict, table: str) -> None:
+    """A benchmark's figures as ``NAME.json`` and its Markdown table as ``NAME.md``, then the
+    table on standard output (every benchmark script ends this way)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False),
+                                          encoding="utf-8")
+    (out_dir / f"{name}.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
