@@ -1,8 +1,12 @@
-"""Benchmark: retrieval quality vs the naive baseline, query latency, indexing time, test time,
-answer latency and memory.
+"""Benchmark: retrieval and judged answers on both QA sets, vs the naive baseline; query
+latency, indexing time, test time, answer latency and memory.
 
-    python eval/benchmark.py [--qa eval/qa.jsonl] [--out eval/out/benchmark] [--with-tests]
-                             [--answers N]
+    python eval/benchmark.py [--qa eval/qa.jsonl eval/qa_fresh.jsonl] [--out eval/out/benchmark]
+                             [--with-tests] [--answers N] [--local N]
+
+Every QA set gets retrieval figures and the extractive answers judged by their keys; --local N
+also judges the local model's answers on each set's first N items (the per-item answers are kept
+in results.jsonl under --out/SET-local, so two runs can be compared answer by answer).
 
 Writes benchmark.json and benchmark.md under --out and prints the Markdown table. Timings are
 measured on this machine in this run; nothing here is asserted (timed assertions flake).
@@ -98,6 +102,43 @@ def measure_answers(store_dir: Path, items, local_questions: int) -> dict:
     return result
 
 
+def judged_answers(store_dir: Path, items, out_dir: Path, llm: str, limit: int | None) -> dict:
+    """The chain's answers on ``items`` (all, or the first ``limit``), judged by their keys."""
+    from assistant.chain import answer_question
+    from assistant.llm.factory import make_chat_model
+    from eval.answers import run_answer_eval
+
+    settings = Settings(store=store_dir, llm=llm)
+    retriever = Retriever(open_store(settings))
+    model = make_chat_model(settings)
+
+    def answer(question, history):
+        return answer_question(question, history, retriever, model, settings).to_record()
+
+    summary = run_answer_eval(items[:limit], answer, out_dir, set(retriever.paragraphs), llm,
+                              progress=False)
+    judged, overall = summary["answers"]["judged"]["overall"], summary["answers"]["overall"]
+    return {"n": judged["n"], "judged_correct": judged["judged_correct"],
+            "confidently_wrong": judged["confidently_wrong"],
+            "answered_with_correct_citation": overall["answered_with_correct_citation"],
+            "refusal_rate_unanswerable": overall["refusal_rate_unanswerable"]}
+
+
+def quality_table(results: dict) -> str:
+    """Retrieval and judged answers, one row per QA set."""
+    lines = ["| QA set | n | hit@1 | hit@5 | MRR | recall@5 | extractive judged correct / "
+             "conf. wrong | local 1.5B judged correct / conf. wrong (n) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, row in results["sets"].items():
+        o, ex, lo = row["retrieval"], row["extractive"], row.get("local")
+        local = (f"{lo['judged_correct']:.3f} / {lo['confidently_wrong']:.3f} ({lo['n']})"
+                 if lo else "–")
+        lines.append(f"| {name} | {o['n']} | {o['hit@1']:.3f} | {o['hit@5']:.3f} | {o['mrr']:.3f}"
+                     f" | {o['recall@5']:.3f} | {ex['judged_correct']:.3f} / "
+                     f"{ex['confidently_wrong']:.3f} | {local} |")
+    return "\n".join(lines)
+
+
 def render(results: dict) -> str:
     r, b = results["retrieval"], results["retrieval"].get("baseline", {})
     o, bo = r["overall"], b.get("overall", {})
@@ -134,19 +175,23 @@ def render(results: dict) -> str:
     if "tests" in results:
         t = results["tests"]
         lines.append(f"| offline test suite | {t['offline_suite_s']} s ({t['result']}) | | |")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + quality_table(results)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--qa", type=Path, default=ROOT / "eval" / "qa.jsonl")
+    parser.add_argument("--qa", type=Path, nargs="+",
+                        default=[ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "qa_fresh.jsonl"],
+                        help="QA sets; the first one also times queries and answers")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "benchmark")
     parser.add_argument("--with-tests", action="store_true", help="also time the offline suite")
     parser.add_argument("--answers", type=int, default=0, metavar="N",
                         help="also time extractive answers, and the local model on N questions")
+    parser.add_argument("--local", type=int, default=0, metavar="N",
+                        help="also judge the local model's answers on each set's first N items")
     args = parser.parse_args()
 
-    items = load_qa(args.qa)
+    items = load_qa(args.qa[0])
     results: dict = {"machine": {"cores": __import__("os").cpu_count()}}
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
@@ -158,7 +203,20 @@ def main() -> int:
             return [h.to_record(i) for i, h in enumerate(retriever.search(question, k, history), 1)]
 
         results["retrieval"] = run_retrieval_eval(items, search, args.out, k=10, progress=False,
-                                                  baseline_search=baseline.search, qa_path=args.qa)
+                                                  baseline_search=baseline.search,
+                                                  qa_path=args.qa[0])
+        results["sets"] = {}
+        for qa in args.qa:
+            set_items, name = load_qa(qa), qa.stem
+            retrieval = run_retrieval_eval(set_items, search, args.out / f"{name}-retrieval",
+                                           k=10, progress=False, qa_path=qa)
+            row = {"retrieval": retrieval["overall"],
+                   "extractive": judged_answers(store_dir, set_items,
+                                                args.out / f"{name}-extractive", "none", None)}
+            if args.local:
+                row["local"] = judged_answers(store_dir, set_items, args.out / f"{name}-local",
+                                              "local", args.local)
+            results["sets"][name] = row
         results["latency_ms"] = measure_latency(retriever, [i.question for i in items])
         if args.answers:
             results["answers"] = measure_answers(store_dir, items, args.answers)
