@@ -19,13 +19,13 @@ from typing import Callable
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from index.glossary import TERMS
-from index.keyword import tokenize
-from index.locator import parse_locators
-from index.lookup import nearest_valid, one_per_language_pair
+from index.un.glossary import TERMS
+from index.search.keyword import tokenize
+from index.search.locators import parse_locators
+from index.search.lookup import nearest_valid, one_per_language_pair
 from index.models import Hit, Paragraph
-from index.retriever import Retriever, validate_history, validate_query
-from index.textclean import detect_lang
+from index.search.retriever import Retriever, validate_history, validate_query
+from index.language import detect_lang
 
 from .answer import Answer, Citation, Quote, compose
 from .evidence import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
@@ -342,7 +342,7 @@ def _verbatim(question: str, lang: str, paragraphs: list[Paragraph]) -> Answer:
 def _names_a_paragraph(question: str) -> bool:
     # Any number-like paragraph ("para. 99999", "para. -1", "第 21 段(zz)"), not only the ones
     # that could exist: a missing one gets "no such paragraph", never unrelated passages.
-    from index.locator import names_a_paragraph
+    from index.search.locators import names_a_paragraph
 
     return names_a_paragraph(question)
 
@@ -350,7 +350,7 @@ def _names_a_paragraph(question: str) -> bool:
 def _no_such_paragraph(question, history, lang, retriever) -> Answer:
     """The "no such paragraph" answer, with the nearest valid ones in the document the question
     names or, failing that, the one the conversation last named (as Retriever.lookup does)."""
-    from index.locator import Locator
+    from index.search.locators import Locator
 
     named = [loc for loc in parse_locators(question) if loc.number or loc.item]
     loc = named[0] if named else Locator(None, None, None, None)

@@ -275,7 +275,7 @@ class PageBars:
 
 
 def cmd_docs(args, settings: Settings) -> int:
-    from index.catalog import list_documents
+    from index.store.documents import list_documents
 
     from .services import open_store
 
@@ -313,7 +313,7 @@ MAX_HISTORY_FILE_BYTES = 256 * 1024
 
 
 def _history(path: Path | None) -> list[str]:
-    from index.retriever import validate_history
+    from index.search.retriever import validate_history
 
     if path is None:
         return []
@@ -338,7 +338,7 @@ def _history(path: Path | None) -> list[str]:
 
 
 def cmd_search(args, settings: Settings) -> int:
-    from index.retriever import validate_query
+    from index.search.retriever import validate_query
 
     from .services import build_retriever
 
@@ -355,7 +355,7 @@ def cmd_search(args, settings: Settings) -> int:
 
 
 def cmd_show(args, settings: Settings) -> int:
-    from index.lookup import look_up
+    from index.search.lookup import look_up
     from .services import build_retriever
 
     if not args.citation.strip():
@@ -439,7 +439,7 @@ def _fmt(value) -> str:
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    from index.retriever import validate_query
+    from index.search.retriever import validate_query
 
     from .chain import answer_question
     from .llm.factory import make_chat_model
@@ -510,7 +510,7 @@ def cmd_prepare_model(args, settings: Settings) -> int:
 
 
 def cmd_repl(args, settings: Settings) -> int:
-    from index.lookup import look_up
+    from index.search.lookup import look_up
     from .services import build_retriever
 
     retriever = build_retriever(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.glossary import expand_query
-from index.keyword import tokenize
+from index.un.glossary import expand_query
+from index.search.keyword import tokenize
 from index.models import Hit
 
 from .answer import Answer, Citation, Quote, compose

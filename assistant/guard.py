@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from index.keyword import tokenize
+from index.search.keyword import tokenize
 from index.models import Paragraph
 
 from .answer import Citation

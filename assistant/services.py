@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from index.corpus import DEFAULT_CORPUS, load_documents
-from index.embedders import make_embedder
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.store.embedders import make_embedder
 from index.models import ParsedDocument
-from index.retriever import Retriever
-from index.store import ParagraphStore, SyncReport, open_client
+from index.search.retriever import Retriever
+from index.store.chroma import ParagraphStore, SyncReport, open_client
 
 from .settings import Settings
 
@@ -46,7 +46,7 @@ def remove_from_index(settings: Settings, store: ParagraphStore, name: str):
     """Remove a document (symbol or doc id) and the library's copy of its file, when the page
     had added it and no other document is read from it: a rebuild from files must not revive
     it. A file of the user's own elsewhere is never touched."""
-    from index.catalog import list_documents, remove_document
+    from index.store.documents import list_documents, remove_document
 
     removed = remove_document(store, name)
     in_use = {document.source for document in list_documents(store)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.corpus import DEFAULT_CORPUS, discover
+from index.ingest.corpus import DEFAULT_CORPUS, discover
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
@@ -37,7 +37,7 @@ class NaiveBaseline:
 
     @classmethod
     def from_settings(cls, settings, paths: list[Path] | None = None) -> "NaiveBaseline":
-        from index.embedders import make_embedder
+        from index.store.embedders import make_embedder
 
         files, _ = discover(paths or [DEFAULT_CORPUS])
         return cls(files, make_embedder(settings.embedder, settings.embedder_model))

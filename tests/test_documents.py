@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from index.catalog import list_documents, remove_document
-from index.corpus import load_documents
+from index.store.documents import list_documents, remove_document
+from index.ingest.corpus import load_documents
 from index.errors import NotFoundError
 from index.models import Paragraph
-from index.parser import parse_file
-from index.retriever import Retriever, document_order
-from index.store import EMBED_BATCH
+from index.ingest.paragraphs import parse_file
+from index.search.retriever import Retriever, document_order
+from index.store.chroma import EMBED_BATCH
 
 PDF_DIR = Path(__file__).parent / "pdfs"
 
@@ -203,7 +203,7 @@ BODY_REPLIES = """                                                              
 
 
 def test_replies_compiled_in_the_body_end_at_the_next_chapter():
-    from index.parser import parse_text
+    from index.ingest.paragraphs import parse_text
 
     parsed = parse_text(BODY_REPLIES, source="a79555.txt")
     labels = {p.label(): p.text for p in sorted(parsed.paragraphs, key=document_order)}
@@ -213,7 +213,7 @@ def test_replies_compiled_in_the_body_end_at_the_next_chapter():
 
 
 def test_a_reply_citation_is_verified_exactly(long_report, fake_store):
-    from index.lookup import look_up
+    from index.search.lookup import look_up
 
     fake_store.sync(load_documents([long_report]).documents, progress=False)
     retriever = Retriever(fake_store)

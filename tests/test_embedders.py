@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import DEFAULT_CORPUS, load_documents
-from index.embedders import SentenceTransformerEmbeddings, bundled_minilm_path, make_embedder
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.store.embedders import SentenceTransformerEmbeddings, bundled_minilm_path, make_embedder
 from index.errors import ConfigError, StoreError
-from index.store import ParagraphStore, open_client
+from index.store.chroma import ParagraphStore, open_client
 
 SYMBOL = "CCW/GGE.1/2023/2"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
 from index.errors import DocumentError
-from index.formats import read_document
-from index.metadata import load_sidecar
-from index.parser import parse_file
+from index.ingest.files import read_document
+from index.ingest.metadata import load_sidecar
+from index.ingest.paragraphs import parse_file
 
 PDF_DIR = Path(__file__).parent / "pdfs"  # the shared corpus PDFs, as users download them
 SHARED_PDFS = ["CCW_GGE.1_2023_2.en", "A_RES_78_241.en", "CCW_MSP_2019_9_annexIII.en"]

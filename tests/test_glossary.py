@@ -1,8 +1,8 @@
-"""The zh↔en glossary and query expansion (index.glossary)."""
+"""The zh↔en glossary and query expansion (index.un.glossary)."""
 
 import pytest
 
-from index.glossary import TERMS, Term, expand_query, find_terms
+from index.un.glossary import TERMS, Term, expand_query, find_terms
 
 
 def test_glossary_is_well_formed():

@@ -17,7 +17,7 @@ from assistant.cli import main
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
 from index.errors import QueryError
-from index.retriever import MAX_HISTORY_TURNS, validate_history, validate_query
+from index.search.retriever import MAX_HISTORY_TURNS, validate_history, validate_query
 
 SETTINGS = Settings(llm="none", translate=False)
 HUGE = "autonomous weapons " * 10_500  # ~200,000 characters
@@ -143,8 +143,8 @@ def test_invalid_utf8_in_an_argument_is_one_line_and_exit_2(tmp_path):
 
 
 def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
-    from index.corpus import load_documents
-    from index.store import ParagraphStore, open_client
+    from index.ingest.corpus import load_documents
+    from index.store.chroma import ParagraphStore, open_client
 
     from conftest import DATA_DIR, FakeEmbedder
 

@@ -18,17 +18,17 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from index.corpus import load_documents
+from index.ingest.corpus import load_documents
 from index.errors import DocumentError
-from index.formats import (
+from index.ingest.files import (
     MAX_DOCX_PART_MB,
     MAX_DOCX_PARTS,
     MAX_DOCX_RATIO,
     MAX_PARAGRAPH_CHARS,
     read_document,
 )
-from index.parser import parse_file
-from index.textclean import join_en, join_lines, join_zh, normalize_text
+from index.ingest.paragraphs import parse_file
+from index.ingest.clean import join_en, join_lines, join_zh, normalize_text
 
 docx = pytest.importorskip("docx")
 
@@ -165,7 +165,7 @@ def test_the_docx_bomb_is_refused_fast_and_small_in_its_own_process(tmp_path):
         "import re, time\n"
         "from pathlib import Path\n"
         "from index.errors import DocumentError\n"
-        "from index.parser import parse_file\n"
+        "from index.ingest.paragraphs import parse_file\n"
         "start = time.perf_counter()\n"
         "try:\n"
         f"    parse_file(Path({str(bomb)!r}))\n"
@@ -408,7 +408,7 @@ def test_cli_index_refuses_a_named_pipe_without_blocking(capsys, fake_services, 
 def test_the_page_refuses_an_upload_bomb_by_its_name(fake_store, tmp_path, data_dir):
     from assistant.settings import Settings
     from assistant.ui.library import Library
-    from index.retriever import Retriever
+    from index.search.retriever import Retriever
 
     fake_store.sync(load_documents([data_dir / "gge_excerpt.en.txt"]).documents, progress=False)
     settings = Settings(llm="none", store=tmp_path / "store", library=tmp_path / "library")

@@ -1,4 +1,4 @@
-"""Tokenization and the BM25 keyword index (index.keyword)."""
+"""Tokenization and the BM25 keyword index (index.search.keyword)."""
 
 import json
 import time
@@ -6,8 +6,8 @@ import time
 import pytest
 
 from index.errors import ConfigError, StoreError
-from index.glossary import expand_query
-from index.keyword import KeywordIndex, tokenize
+from index.un.glossary import expand_query
+from index.search.keyword import KeywordIndex, tokenize
 
 # Short real paragraphs from the corpus: CCW/GGE.1/2023/2 (zh, en), CCW/MSP/2019/9, a CD letter.
 PARAS = {

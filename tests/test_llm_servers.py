@@ -17,7 +17,7 @@ from assistant.llm.factory import make_chat_model
 from assistant.settings import Settings
 from eval.browser import free_port
 from index.errors import ConfigError
-from index.retriever import Retriever
+from index.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Should States provide training and instructions to human operators of LAWS?"

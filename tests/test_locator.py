@@ -1,8 +1,8 @@
-"""Symbols and paragraph locators parsed out of questions (index.locator)."""
+"""Symbols and paragraph locators parsed out of questions (index.search.locators)."""
 
 import pytest
 
-from index.locator import Locator, find_symbols, ga_resolution_symbols, parse_locators
+from index.search.locators import Locator, find_symbols, ga_resolution_symbols, parse_locators
 
 SYM = "CCW/GGE.1/2023/2"
 GP = "CCW/MSP/2019/9"

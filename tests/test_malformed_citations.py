@@ -17,10 +17,10 @@ from assistant.chain import NO_SUCH_PARAGRAPH, answer_question
 from assistant.cli import main
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
-from index.corpus import load_documents
+from index.ingest.corpus import load_documents
 from index.errors import NotFoundError
-from index.locator import names_a_paragraph, parse_locators
-from index.lookup import look_up
+from index.search.locators import names_a_paragraph, parse_locators
+from index.search.lookup import look_up
 
 GGE = "CCW/GGE.1/2023/2"
 RES = "A/RES/78/241"

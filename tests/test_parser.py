@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from index.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
 from index.errors import DocumentError
-from index.metadata import load_sidecar
-from index.parser import parse_file, parse_text
-from index.textclean import join_zh
+from index.ingest.metadata import load_sidecar
+from index.ingest.paragraphs import parse_file, parse_text
+from index.ingest.clean import join_zh
 
 FURNITURE = [
     re.compile(r"\d{2}-\d{5}\s*\([A-Z]\)"),  # job line 23-26252 (E)

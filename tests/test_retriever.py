@@ -3,8 +3,8 @@
 import pytest
 
 from index.errors import ConfigError, NotFoundError, QueryError
-from index.lookup import look_up
-from index.retriever import Retriever, brevity_prior, validate_query
+from index.search.lookup import look_up
+from index.search.retriever import Retriever, brevity_prior, validate_query
 
 GGE = "CCW/GGE.1/2023/2"
 

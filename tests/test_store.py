@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from eval.browser import free_port
-from index.corpus import load_documents
+from index.ingest.corpus import load_documents
 from index.errors import ConfigError, StoreError
-from index.retriever import Retriever
-from index.store import COLLECTION_PREFIX, ParagraphStore, open_client
+from index.search.retriever import Retriever
+from index.store.chroma import COLLECTION_PREFIX, ParagraphStore, open_client
 
 from conftest import FakeEmbedder
 

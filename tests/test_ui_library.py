@@ -10,8 +10,8 @@ import pytest
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
 from assistant.ui.library import documents_html, preview_html
-from index.corpus import DEFAULT_CORPUS, load_documents
-from index.retriever import Retriever
+from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.search.retriever import Retriever
 
 PDF_DIR = Path(__file__).parent / "pdfs"
 RESOLUTION = PDF_DIR / "A_RES_78_241.en.pdf"

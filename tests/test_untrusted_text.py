@@ -18,8 +18,8 @@ from assistant.render import print_answer
 from assistant.settings import Settings
 from assistant.ui import html as render
 from assistant.ui.handlers import Conversation, Handlers
-from index.corpus import load_documents
-from index.retriever import Retriever
+from index.ingest.corpus import load_documents
+from index.search.retriever import Retriever
 
 SETTINGS = Settings(llm="none", translate=False)
 PLANTED_SYMBOL = "A/RES/99/999"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from index.formats import FORMATS
+from index.ingest.files import FORMATS
 
 from . import html as render
 from .handlers import Conversation, Handlers

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Iterator
 
 from index.errors import AssistantError, NotFoundError, QueryError
-from index.locator import normalize as normalize_citation
-from index.lookup import look_up
+from index.search.locators import normalize as normalize_citation
+from index.search.lookup import look_up
 from index.models import Paragraph
-from index.retriever import MAX_HISTORY_TURNS, Retriever
-from index.textclean import detect_lang
+from index.search.retriever import MAX_HISTORY_TURNS, Retriever
+from index.language import detect_lang
 
 from ..answer import Answer
 from ..chain import answer_question

@@ -14,7 +14,7 @@ import html
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from index.glossary import TERMS
+from index.un.glossary import TERMS
 from index.models import Paragraph
 
 from ..answer import Answer

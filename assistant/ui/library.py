@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from index.catalog import list_documents
+from index.store.documents import list_documents
 from index.errors import AssistantError, DocumentError
-from index.metadata import load_sidecar, read_metadata_file
+from index.ingest.metadata import load_sidecar, read_metadata_file
 from index.models import ParsedDocument
-from index.parser import parse_file
-from index.retriever import Retriever
+from index.ingest.paragraphs import parse_file
+from index.search.retriever import Retriever
 
 from ..services import remove_from_index
 

@@ -15,14 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import ConfigError, QueryError
-from .glossary import expand_query, formalize
-from .keyword import KeywordIndex
-from .locator import Locator, find_symbols, ga_resolution_symbols, parse_locators
-from .models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Hit, Paragraph,
+from index.errors import ConfigError, QueryError
+from index.un.glossary import expand_query, formalize
+from index.search.keyword import KeywordIndex
+from index.search.locators import Locator, find_symbols, ga_resolution_symbols, parse_locators
+from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Hit, Paragraph,
                      split_reply)
-from .store import ParagraphStore
-from .textclean import detect_lang
+from index.store.chroma import ParagraphStore
+from index.language import detect_lang
 
 RRF_K = 60
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)

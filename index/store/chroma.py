@@ -28,9 +28,9 @@ from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
-from .errors import ConfigError, StoreError
-from .models import Paragraph, ParsedDocument
-from .series import describe
+from index.errors import ConfigError, StoreError
+from index.models import Paragraph, ParsedDocument
+from index.un.series import describe
 
 META_COLLECTION = "un_assistant_meta"
 COLLECTION_PREFIX = "paragraphs_"

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from index.language import is_cjk
+
 # A UN document symbol: starts with a letter, at least one slash ("A/RES/78/241", "CD/2090").
 SYMBOL_RE = re.compile(r"\b[A-Z][A-Z0-9.\-]*(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+")
 
@@ -51,19 +53,6 @@ def visual_width(text: str) -> int:
         else:
             width += 1
     return width
-
-
-def is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def detect_lang(text: str) -> str:
-    """'zh' when CJK characters make up a noticeable share of the letters, else 'en'."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "en"
-    cjk = sum(1 for c in letters if is_cjk(c))
-    return "zh" if cjk / len(letters) > 0.2 else "en"
 
 
 def _indent_of(raw: str) -> int:

@@ -25,8 +25,8 @@ import snowballstemmer
 from collections import Counter
 from pathlib import Path
 
-from .errors import ConfigError, StoreError
-from .locator import find_symbols
+from index.errors import ConfigError, StoreError
+from index.search.locators import find_symbols
 
 __all__ = ["tokenize", "KeywordIndex"]
 

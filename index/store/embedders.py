@@ -14,7 +14,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from .errors import ConfigError
+from index.errors import ConfigError
 
 BATCH_SIZE = 16
 

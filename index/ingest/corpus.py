@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import DocumentError
-from .metadata import load_sidecar
-from .models import ParsedDocument
-from .formats import check_regular_file, is_supported
-from .parser import parse_file
+from index.errors import DocumentError
+from index.ingest.metadata import load_sidecar
+from index.models import ParsedDocument
+from index.ingest.files import check_regular_file, is_supported
+from index.ingest.paragraphs import parse_file
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SKIP_NAMES = {"README.md"}
 
 

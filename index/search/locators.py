@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .models import BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, ZH_NUMERALS
+from index.models import BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, ZH_NUMERALS
 
 __all__ = ["Locator", "find_symbols", "names_a_paragraph", "normalize", "parse_locators"]
 

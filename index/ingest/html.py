@@ -14,9 +14,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .blocks import classify
-from .errors import DocumentError
-from .formats import MAX_PARAGRAPH_CHARS, paragraph_too_long
+from index.ingest.blocks import classify
+from index.errors import DocumentError
+from index.ingest.files import MAX_PARAGRAPH_CHARS, paragraph_too_long
 
 _DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
          "button", "svg", "head"}

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import DocumentError
-from .textclean import is_cjk
+from index.errors import DocumentError
+from index.language import is_cjk
 
 POINTS_PER_COLUMN = 4.9  # about one average character of 10-point Times: the UN body font
 MIN_TEXT_CHARS = 20  # fewer printable characters than this in the whole file: no text layer

@@ -10,10 +10,10 @@ import json
 import re
 from pathlib import Path
 
-from .blocks import cut_blocks
-from .errors import DocumentError
-from .models import Document
-from .textclean import SYMBOL_RE, clean_text, ends_final, join_lines
+from index.ingest.blocks import cut_blocks
+from index.errors import DocumentError
+from index.models import Document
+from index.ingest.clean import SYMBOL_RE, clean_text, ends_final, join_lines
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]

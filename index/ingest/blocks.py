@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import ROMAN, ZH_NUMERALS
-from .textclean import SYMBOL_RE, Line
+from index.models import ROMAN, ZH_NUMERALS
+from index.ingest.clean import SYMBOL_RE, Line
 
 ZH_NUM = "一二三四五六七八九十"
 

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import DocumentError
+from index.errors import DocumentError
 
 FORMATS = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".html": "html",
            ".htm": "html"}
@@ -149,18 +149,18 @@ def read_document(path: Path, on_page: Callable[[int, int], None] | None = None,
 
 def _extract(kind: str, path: Path, on_page) -> str:
     if kind == "pdf":
-        from .pdf_layout import pdf_text
+        from index.ingest.pdf import pdf_text
 
         return pdf_text(path, on_page)
     if kind == "docx":
-        from .docx_text import docx_text
+        from index.ingest.docx import docx_text
 
         return docx_text(path)
     if kind == "html":
-        from .html_text import html_text
+        from index.ingest.html import html_text
 
         return html_text(path)
-    from .parser import read_text
+    from index.ingest.text import read_text
 
     return read_text(path)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from .errors import NotFoundError, QueryError
-from .locator import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
-from .models import Paragraph, split_reply
-from .retriever import Retriever, document_order
-from .textclean import detect_lang
+from index.errors import NotFoundError, QueryError
+from index.search.locators import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
+from index.models import Paragraph, split_reply
+from index.search.retriever import Retriever, document_order
+from index.language import detect_lang
 
 NEAREST = 5
 MESSAGE_CHARS = 120  # a citation quoted in an error message is cut to this, so it stays one line

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import NotFoundError
-from .store import ParagraphStore
+from index.errors import NotFoundError
+from index.store.chroma import ParagraphStore
 
 
 @dataclass(frozen=True)

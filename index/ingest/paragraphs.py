@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .blocks import Block, cut_blocks, zh_numeral_to_roman
-from .errors import DocumentError
-from .formats import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long, read_document
-from .metadata import detect_metadata
-from .models import (
+from index.ingest.blocks import Block, cut_blocks, zh_numeral_to_roman
+from index.errors import DocumentError
+from index.ingest.files import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long, read_document
+from index.ingest.metadata import detect_metadata
+from index.models import (
     BODY,
     COVERING_LETTER,
     FOOTNOTES,
@@ -25,28 +25,11 @@ from .models import (
     Paragraph,
     ParsedDocument,
 )
-from .textclean import SYMBOL_RE, clean_text, detect_lang, ends_final, join_lines
+from index.ingest.clean import SYMBOL_RE, clean_text, ends_final, join_lines
+from index.language import detect_lang
 
 MAX_HEADING_CHARS = 200
 MAX_NUMBER_GAP = 10
-
-
-def read_text(path: Path) -> str:
-    """Read a text document, raising DocumentError with a reason that names the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
-    if not data.strip():
-        raise DocumentError(f"{path}: file is empty")
-    if b"\x00" in data[:8192]:
-        raise DocumentError(f"{path}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8 and index it again"
-        ) from exc
 
 
 def parse_file(path: str | Path, overrides: dict | None = None,
