@@ -107,7 +107,7 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     timings["retrieval_ms"] = _ms(step)
 
     if not relevant:
-        result = _refusal(question, lang, hits, REFUSALS)
+        result = refusal(question, lang, hits, REFUSALS)
     elif llm is None:
         result = extractive_answer(question, lang, hits)
     else:
@@ -149,7 +149,7 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if selection is not None and (selection.key is None
                                   or selection.probability < settings.select_min_prob):
         # "None of them", or not sure which: a refusal names the nearest paragraphs.
-        result = _refusal(question, lang, hits, UNSUPPORTED)
+        result = refusal(question, lang, hits, UNSUPPORTED)
         result.selection, result.given = selection.to_record(), given
         return result
     try:
@@ -160,7 +160,7 @@ def _generate(question, standalone, lang, hits, retriever, llm, settings, on_tok
     if not raw:
         return extractive_answer(question, lang, hits, "failed", "empty reply")
     if NOT_IN_CORPUS in raw:
-        result = _refusal(question, lang, hits, REFUSALS)
+        result = refusal(question, lang, hits, REFUSALS)
     else:
         chosen = {selection.key: given[selection.key]} if selection else given
         result = checked_answer(question, standalone, lang, raw, chosen, hits, retriever)
@@ -215,7 +215,7 @@ def _generate_free(question, standalone, lang, hits, retriever, llm, settings, o
     if not raw:
         return extractive_answer(question, lang, hits, "failed", "empty reply")
     if NOT_IN_CORPUS in raw:
-        result = _refusal(question, lang, hits, REFUSALS)
+        result = refusal(question, lang, hits, REFUSALS)
     else:
         embedder = retriever.store.embedder
         text, citations, _ = guard(raw, given, lang, similarity=_similarity(embedder),
@@ -225,7 +225,7 @@ def _generate_free(question, standalone, lang, hits, retriever, llm, settings, o
                             mode="llm")
         else:
             # Every claim lacked support in the passages: the model answered from elsewhere.
-            result = _refusal(question, lang, hits, UNSUPPORTED)
+            result = refusal(question, lang, hits, UNSUPPORTED)
     result.draft, result.given = raw, given
     return result
 
@@ -261,7 +261,7 @@ def checked_answer(question: str, standalone: str, lang: str, raw: str,
         citation = Citation(key, paragraph, paragraph.label(lang), quote=words)
         return Answer(question=question, lang=lang, text=text, citations=[citation],
                       mode="llm", passages=hits, quotes=quotes)
-    return _refusal(question, lang, hits, UNSUPPORTED)
+    return refusal(question, lang, hits, UNSUPPORTED)
 
 
 def _sentence_within_quote(sentence: str, quote: str, quote_lang: str, lang: str,
@@ -360,10 +360,10 @@ def _no_such_paragraph(question, history, lang, retriever) -> Answer:
         loc = Locator(symbol, loc.part, loc.number, loc.item)
     nearest = nearest_valid(retriever, loc)
     hits = [Hit(p, 0.0, ("nearest",)) for p in nearest]
-    return _refusal(question, lang, hits, NO_SUCH_PARAGRAPH)
+    return refusal(question, lang, hits, NO_SUCH_PARAGRAPH)
 
 
-def _refusal(question: str, lang: str, hits: list[Hit], intro: dict) -> Answer:
+def refusal(question: str, lang: str, hits: list[Hit], intro: dict) -> Answer:
     nearest = "\n".join(f"- {h.paragraph.label(lang)}" for h in hits[:3])
     return Answer(question=question, lang=lang, text=f"{intro[lang]}\n{nearest}".strip(),
                   refused=True, mode="refusal", passages=hits)

@@ -35,6 +35,11 @@ class Settings:
     # With quoted answers, below this probability of the passage the model chose, it refuses
     # (calibrated on eval/qa.jsonl by eval.replay_guard --sweep).
     select_min_prob: float = 0.35
+    # The relevance gate (index.search.relevance): below both cut-offs, retrieval found nothing
+    # about the question and the answer is a refusal (calibrated on eval/qa.jsonl: the clearly
+    # off-topic questions sit under them, no answerable one does).
+    min_dense_similarity: float = 0.80
+    min_keyword_score: float = 8.0
     max_question_chars: int = 1000
     ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
     ui_port: int = 7860

@@ -19,8 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.chain import NOT_IN_CORPUS, UNSUPPORTED, checked_answer
-from assistant.chain import _refusal as refusal
+from assistant.chain import NOT_IN_CORPUS, UNSUPPORTED, checked_answer, refusal
 from eval.answers import answer_metrics, summarize_answers
 from eval.judge import judge
 from eval.qaset import QAItem, load_qa
