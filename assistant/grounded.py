@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from prompts import load as load_prompt
+from prompts import fill
 
 NONE_KEY = 0
 QUOTE_LINE = re.compile(r"^\s*\**\s*(?:QUOTE|原文)\s*\**\s*[:：]\s*\**\s*(?P<text>.*)$",
@@ -43,10 +43,6 @@ class Selection:
     def to_record(self) -> dict:
         return {"key": self.key, "probability": round(self.probability, 4),
                 "probabilities": {str(k): round(p, 4) for k, p in self.probabilities.items()}}
-
-
-def fill(name: str, lang: str, **values) -> str:
-    return load_prompt(f"{name}_{lang}").format(**values)
 
 
 def select_passage(llm: BaseChatModel, messages: list[BaseMessage], keys: list[int]

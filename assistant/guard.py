@@ -18,7 +18,8 @@ import re
 from typing import Callable
 
 from index.search.keyword import tokenize
-from index.models import Paragraph
+from index.models import Paragraph, document_context
+from index.search.query import Query
 
 from .answer import Citation
 
@@ -53,13 +54,6 @@ def split_sentences(text: str) -> list[str]:
     if start < len(text):
         pieces.append(text[start:])
     return [p for p in pieces if p.strip()]
-
-
-def document_context(paragraph: Paragraph) -> str:
-    """The paragraph with what frames it: its document's title, symbol and section. "The 2023
-    session" rests on a paragraph of the 2023 report even when the paragraph omits the year."""
-    return " ".join([paragraph.text, paragraph.doc_title, paragraph.symbol or "",
-                     " ".join(paragraph.section)])
 
 
 def term_overlap(sentence: str, paragraph: Paragraph) -> float:
@@ -99,15 +93,16 @@ class _Scorer:
         return -negative_key, score
 
 
-def guard(text: str, given: dict[int, Paragraph], lang: str,
-          similarity: Similarity | None = None, question: str = ""
-          ) -> tuple[str, list[Citation], list[str]]:
-    """Check every sentence of ``text`` and its [n] markers (``question``: what was asked, for
-    short answers such as "Yes. [1]" that have no claim of their own to check).
+def guard(text: str, given: dict[int, Paragraph], query: Query,
+          similarity: Similarity | None = None) -> tuple[str, list[Citation], list[str]]:
+    """Check every sentence of ``text`` and its [n] markers, in the query's language (its
+    standalone question is what a short answer such as "Yes. [1]" claims, having no claim of
+    its own to check).
 
     Returns the checked text, the citations that stand (in order of first use), and one note
     per change (for logs and tests).
     """
+    lang, question = query.lang, query.standalone
     score = _Scorer(given, lang, similarity)
     kept: dict[int, Citation] = {}
     notes: list[str] = []

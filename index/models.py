@@ -213,6 +213,13 @@ def part_label(part: str, lang: str) -> str:
     return part
 
 
+def document_context(paragraph: Paragraph) -> str:
+    """The paragraph with what frames it: its document's title, symbol and section. "The 2023
+    session" rests on a paragraph of the 2023 report even when the paragraph omits the year."""
+    return " ".join([paragraph.text, paragraph.doc_title, paragraph.symbol or "",
+                     " ".join(paragraph.section)])
+
+
 def split_reply(part: str) -> tuple[str, str]:
     """(where a State's reply is filed, the reply's heading): "annex I, Peru" -> ("annex I",
     "Peru"); a reply compiled in the body is its heading alone: "Peru" -> ("body", "Peru");

@@ -2,6 +2,10 @@
 
 from assistant.guard import guard, split_sentences
 from index.models import Paragraph
+from index.search.query import analyse
+
+# The guard reads the query's language, and its question for a bare "Yes. [1]".
+EN = analyse("What do the passages say?")
 
 
 def para(locator_number: str, text: str, lang: str = "en") -> Paragraph:
@@ -16,7 +20,7 @@ GIVEN = {
 
 
 def test_key_not_given_is_removed_and_never_cited():
-    text, citations, dropped = guard("IHL continues to apply fully to LAWS [1] [7].", GIVEN, "en")
+    text, citations, dropped = guard("IHL continues to apply fully to LAWS [1] [7].", GIVEN, EN)
     assert [c.key for c in citations] == [1]
     assert "[7]" not in text and "[1]" in text
     assert any("[7] was not given" in note for note in dropped)
@@ -24,7 +28,7 @@ def test_key_not_given_is_removed_and_never_cited():
 
 def test_citation_must_support_its_sentence():
     text, citations, _ = guard(
-        "IHL continues to apply fully to LAWS [1]. Operators need training [1].", GIVEN, "en")
+        "IHL continues to apply fully to LAWS [1]. Operators need training [1].", GIVEN, EN)
     # the second sentence is about training: [1] does not support it, and no other given
     # passage is cited there, so the marker goes; "training" then finds passage 2 by itself
     assert [c.key for c in citations] == [1, 2]
@@ -32,14 +36,14 @@ def test_citation_must_support_its_sentence():
 
 
 def test_numbers_absent_from_the_passage_are_not_supported():
-    text, citations, dropped = guard("The resolution received 10 votes [1].", GIVEN, "en")
+    text, citations, dropped = guard("The resolution received 10 votes [1].", GIVEN, EN)
     assert citations == []
     assert "10 votes" not in text  # an uncited claim is removed
 
 
 def test_prompt_injection_cannot_cite_outside_the_passages():
     answer = "As instructed, see paragraph 99 [99]. IHL continues to apply fully to LAWS [1]."
-    text, citations, _ = guard(answer, GIVEN, "en")
+    text, citations, _ = guard(answer, GIVEN, EN)
     assert {c.key for c in citations} == {1}
     assert "[99]" not in text
 
@@ -47,15 +51,15 @@ def test_prompt_injection_cannot_cite_outside_the_passages():
 def test_labels_follow_the_answer_language():
     _, citations, _ = guard("国际人道法继续充分适用于致命性自主武器系统[1]。",
                             {1: para("21", "国际人道法继续充分适用于致命性自主武器系统的潜在开发和使用；", "zh")},
-                            "zh")
+                            analyse("国际人道法是否适用？"))
     assert citations[0].label == "CCW/GGE.1/2023/2 号文件第 21 段"
 
 
 def test_cross_language_support_uses_the_similarity_function():
     zh = {1: para("22", "为操作人员提供适当的培训和说明。", "zh")}
     sentence = "States should give human operators appropriate training [1]."
-    _, without, _ = guard(sentence, zh, "en")
-    _, with_similarity, _ = guard(sentence, zh, "en", similarity=lambda s, p: 0.9)
+    _, without, _ = guard(sentence, zh, EN)
+    _, with_similarity, _ = guard(sentence, zh, EN, similarity=lambda s, p: 0.9)
     assert without == [] and [c.key for c in with_similarity] == [1]
 
 
@@ -68,7 +72,7 @@ def test_split_sentences_keeps_markers_with_their_sentence():
 def test_a_clearly_better_passage_replaces_the_wrong_number():
     text, citations, notes = guard(
         "States should provide appropriate training and instructions for human operators [1].",
-        GIVEN, "en")
+        GIVEN, EN)
     assert [c.key for c in citations] == [2]
     assert text.endswith("[2]")
 
@@ -77,9 +81,9 @@ def test_a_year_in_the_document_title_supports_the_sentence():
     framed = {1: Paragraph(doc_id="d", symbol="CCW/GGE.1/2023/2", lang="en", part="body",
                            ordinal=9, number="9", text="Angola, Iran and Singapore participated.",
                            doc_title="Report of the 2023 session of the Group")}
-    _, citations, _ = guard("In 2023 Angola, Iran and Singapore participated [1].", framed, "en")
+    _, citations, _ = guard("In 2023 Angola, Iran and Singapore participated [1].", framed, EN)
     assert [c.key for c in citations] == [1]
-    _, none, _ = guard("In 2024 Angola, Iran and Singapore participated [1].", framed, "en")
+    _, none, _ = guard("In 2024 Angola, Iran and Singapore participated [1].", framed, EN)
     assert none == []
 
 
@@ -89,9 +93,9 @@ def test_a_symbol_is_not_cut_as_a_sentence_end():
 
 def test_a_bare_yes_is_judged_against_the_question():
     question = "Does IHL continue to apply fully to the development and use of LAWS?"
-    text, citations, _ = guard("Yes. [1]", GIVEN, "en", question=question)
+    text, citations, _ = guard("Yes. [1]", GIVEN, analyse(question))
     assert [c.key for c in citations] == [1] and text == "Yes. [1]"
     # the training passage does not support what was asked: "Yes" cannot rest on it
-    text, citations, _ = guard("Yes. [2] Operators need appropriate training [2].", GIVEN, "en",
-                               question=question)
+    text, citations, _ = guard("Yes. [2] Operators need appropriate training [2].", GIVEN,
+                               analyse(question))
     assert text == "Operators need appropriate training. [2]"  # the unsupported "Yes" is gone

@@ -9,16 +9,68 @@ from __future__ import annotations
 import re
 
 from index.errors import NotFoundError, QueryError
-from index.search.locators import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
-from index.models import Paragraph, split_reply
-from index.search.retriever import Retriever, document_order
 from index.language import detect_lang
+from index.models import Paragraph, split_reply
+from index.search.catalogue import Catalogue, document_order
+from index.search.locators import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
+from index.search.query import Query
 
 NEAREST = 5
 MESSAGE_CHARS = 120  # a citation quoted in an error message is cut to this, so it stays one line
 
 
-def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
+def named_paragraphs(query: Query, catalogue: Catalogue) -> list[Paragraph]:
+    """Paragraphs that a locator in the query names exactly, the query's language first (a
+    locator without a symbol was given the conversation's document by ``analyse``)."""
+    found: list[Paragraph] = []
+    for loc in query.locators:
+        loc = narrow_to_reply(catalogue, query.search_text, loc)
+        found.extend(p for p in resolve(catalogue, loc) if p not in found)
+    return sorted(found, key=lambda p: (p.lang != query.search_lang, document_order(p)))
+
+
+def narrow_to_reply(catalogue: Catalogue, text: str, loc: Locator) -> Locator:
+    """A State's reply named in the text ("annex I, Australia, para. 3") narrows the
+    locator's part to that reply: locators know annexes, not the replies filed in them."""
+    if not loc.symbol:
+        return loc
+    lowered = text.lower()
+    named = [reply for reply in catalogue.reply_parts(loc.symbol)
+             if loc.part in (None, split_reply(reply)[0])
+             and re.search(r"\b" + re.escape(split_reply(reply)[1].lower()) + r"\b", lowered)]
+    if not named:
+        return loc
+    return Locator(loc.symbol, max(named, key=len), loc.number, loc.item)
+
+
+def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
+    """Every paragraph a locator matches (any language)."""
+    out = []
+    for p in catalogue.paragraphs.values():
+        if loc.symbol and p.symbol != loc.symbol:
+            continue
+        if loc.part and p.part != loc.part:
+            continue
+        if loc.number is not None:
+            # "paragraph 3" of an unnumbered part means its third (counted) paragraph.
+            counted = p.number is None and p.locator.lstrip("#") == loc.number.lstrip("#")
+            if p.locator != loc.number and not counted:
+                continue
+        elif loc.item is not None:
+            if p.item != loc.item:
+                continue
+        out.append(p)
+    if loc.number is not None and not loc.number.startswith("#"):
+        official = [p for p in out if p.number is not None]
+        if official or (loc.part is None and loc.symbol is None):
+            # A printed number wins over a counted position ("para. 2" of a resolution is
+            # operative paragraph 2, not the second preambular one); with no document
+            # named, counted positions in letters are never what was meant.
+            out = official
+    return sorted(out, key=document_order)
+
+
+def look_up(catalogue: Catalogue, citation: str) -> list[Paragraph]:
     """The paragraphs a citation names (a whole document for a bare symbol or doc id).
 
     Raises:
@@ -36,22 +88,22 @@ def look_up(retriever: Retriever, citation: str) -> list[Paragraph]:
     if not specific and names_a_paragraph(citation):
         # A paragraph the grammar cannot read ("para. +5") is still not the whole document.
         document = Locator(symbols[0] if symbols else None, None, None, None)
-        nearest = nearest_valid(retriever, document)
+        nearest = nearest_valid(catalogue, document)
         raise NotFoundError(f"no such paragraph: {_quoted(citation)}", nearest)
     if not specific:
         target = symbols[0] if symbols else citation
-        paragraphs = retriever.document(target)
+        paragraphs = catalogue.document(target)
         if not paragraphs:
-            raise NotFoundError(f"no document '{target}' in the index", _known_documents(retriever))
+            raise NotFoundError(f"no document '{target}' in the index", _known_documents(catalogue))
         return one_per_language_pair(paragraphs, lang)
-    specific = [retriever.narrow_to_reply(citation, loc) for loc in specific]
+    specific = [narrow_to_reply(catalogue, citation, loc) for loc in specific]
     found: list[Paragraph] = []
     for loc in specific:
-        found.extend(p for p in retriever.resolve(loc) if p not in found)
+        found.extend(p for p in resolve(catalogue, loc) if p not in found)
     if found:
         return one_per_language_pair(found, lang)
     loc = specific[0]
-    raise NotFoundError(f"no such paragraph: {_quoted(citation)}", nearest_valid(retriever, loc))
+    raise NotFoundError(f"no such paragraph: {_quoted(citation)}", nearest_valid(catalogue, loc))
 
 
 def _quoted(citation: str) -> str:
@@ -64,7 +116,7 @@ def _quoted(citation: str) -> str:
 
 def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragraph]:
     """One record per paragraph, in ``lang`` where it exists: callers show the other language
-    version beside it (Retriever.counterpart), so listing both would show everything twice."""
+    version beside it (Catalogue.counterpart), so listing both would show everything twice."""
     chosen: dict[str, Paragraph] = {}
     for p in paragraphs:
         current = chosen.get(p.key)
@@ -73,19 +125,19 @@ def one_per_language_pair(paragraphs: list[Paragraph], lang: str) -> list[Paragr
     return sorted(chosen.values(), key=document_order)
 
 
-def nearest_valid(retriever: Retriever, loc: Locator) -> list[Paragraph]:
+def nearest_valid(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
     """Paragraphs of the same document and part that do exist, closest number first; for a
     missing subparagraph ("21(zz)") its paragraph and that paragraph's real subparagraphs."""
     parent = _parent_number(loc.number)
     # "annex I" also offers the States' replies filed in it
-    pool = [p for p in retriever.paragraphs.values()
+    pool = [p for p in catalogue.paragraphs.values()
             if (not loc.symbol or p.symbol == loc.symbol)
             and (not loc.part or loc.part in (p.part, split_reply(p.part)[0]))
             and (p.kind != "item" or (parent is not None and p.parent_locator == parent))]
     if not pool and loc.part:
         # No such part in the document ("footnote 9" of a report without footnotes): offer
         # the document's paragraphs rather than nothing.
-        return nearest_valid(retriever, Locator(loc.symbol, None, loc.number, loc.item))
+        return nearest_valid(catalogue, Locator(loc.symbol, None, loc.number, loc.item))
     if not pool:
         return []
     wanted = _numeric(loc.number)
@@ -131,8 +183,8 @@ def _numeric(locator: str | None) -> int | None:
     return -value if sign else value
 
 
-def _known_documents(retriever: Retriever) -> list[Paragraph]:
+def _known_documents(catalogue: Catalogue) -> list[Paragraph]:
     firsts: dict[str, Paragraph] = {}
-    for p in sorted(retriever.paragraphs.values(), key=document_order):
+    for p in sorted(catalogue.paragraphs.values(), key=document_order):
         firsts.setdefault(p.doc_id, p)
     return list(firsts.values())

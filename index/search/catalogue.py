@@ -1,0 +1,147 @@
+"""What the index holds, in memory for searching and browsing: every paragraph by id, the
+keyword index, each paragraph's other language version, the documents' symbols and the
+States' replies filed in their annexes — read again when another process changes the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Paragraph,
+                          split_reply)
+from index.search.keyword import KeywordIndex
+from index.store.paragraph_store import ParagraphStore
+from index.search.locators import find_symbols, ga_resolution_symbols  # moving to index.un.symbols
+
+# How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
+# read): a document added or removed from the terminal is served within about this long.
+CHANGE_CHECK_S = 1.0
+
+
+def part_rank(part: str) -> int:
+    part = split_reply(part)[0]  # a State's reply files under its annex (or the body)
+    if part == PREAMBLE:
+        return 0
+    if part in (BODY, COVERING_LETTER):
+        return 1
+    if part.startswith("annex "):
+        numeral = part.split(" ", 1)[1]
+        return 2 + (ROMAN.index(numeral) if numeral in ROMAN else len(ROMAN))
+    if part == FOOTNOTES:
+        return 100
+    return 50
+
+
+def document_order(p: Paragraph) -> tuple:
+    """Sort key that puts a document's records in reading order (items after their lead)."""
+    # States' replies follow the text they are filed in, in the UN's alphabetical order.
+    return (part_rank(p.part), split_reply(p.part)[1], p.kind == "footnote", p.ordinal,
+            p.item_ordinal or 0)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What a catalogue holds, read from one generation of the store. Swapped whole, so a
+    search running meanwhile sees one generation, never a mix."""
+
+    stamp: str
+    paragraphs: dict[str, Paragraph]
+    keywords: KeywordIndex
+    by_key: dict[str, list[Paragraph]]
+    reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
+    langs: list[str]
+    symbols: set[str]
+
+
+class Catalogue:
+    """The paragraphs of one store, loaded once per process (it builds the keyword index)."""
+
+    def __init__(self, store: ParagraphStore):
+        self.store = store
+        self._reloading = threading.Lock()
+        self._checked_at = time.monotonic()
+        self._loaded = self._load()
+
+    def reload(self) -> None:
+        """Read the store again (after documents were added or removed): built aside, then
+        swapped in, so a search running meanwhile sees the old index or the new one."""
+        self._loaded = self._load()
+
+    def _load(self) -> Generation:
+        stamp = self.store.generation()  # before reading: a write meanwhile shows later
+        records = self.store.with_keyword_texts()
+        paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
+        keywords = KeywordIndex()
+        keywords.add([p.id for p, _ in records], [text for _, text in records])
+        by_key: dict[str, list[Paragraph]] = defaultdict(list)
+        reply_parts: dict[str, set[str]] = defaultdict(set)
+        for p in paragraphs.values():
+            by_key[p.key].append(p)
+            if p.symbol and split_reply(p.part)[1]:
+                reply_parts[p.symbol].add(p.part)
+        return Generation(stamp, paragraphs, keywords, dict(by_key), dict(reply_parts),
+                          sorted({p.lang for p in paragraphs.values()}),
+                          {p.symbol for p in paragraphs.values() if p.symbol})
+
+    def current(self) -> Generation:
+        """What this catalogue serves, read again first when another process (``assistant
+        index``/``remove`` in a terminal) changed the store; checked at most every
+        CHANGE_CHECK_S. One thread reloads; the others keep serving the previous generation."""
+        loaded = self._loaded
+        now = time.monotonic()
+        if now - self._checked_at < CHANGE_CHECK_S:
+            return loaded
+        self._checked_at = now
+        if self.store.generation() == loaded.stamp:
+            return loaded
+        if not self._reloading.acquire(blocking=False):
+            return loaded
+        try:
+            self.store.refresh()  # this process's vector index is outdated too
+            self._loaded = self._load()
+        finally:
+            self._reloading.release()
+        return self._loaded
+
+    # What is loaded, always the current generation (see ``current``).
+    @property
+    def paragraphs(self) -> dict[str, Paragraph]:
+        return self.current().paragraphs
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        return self.current().keywords
+
+    @property
+    def langs(self) -> list[str]:
+        return self.current().langs
+
+    @property
+    def symbols(self) -> set[str]:
+        return self.current().symbols
+
+    def reply_parts(self, symbol: str) -> set[str]:
+        """The parts of a document that hold States' replies ("annex I, Peru")."""
+        return self.current().reply_parts.get(symbol, set())
+
+    def named_symbols(self, text: str) -> list[str]:
+        """Indexed documents a text names by symbol or as "resolution 78/241"."""
+        named = find_symbols(text) + ga_resolution_symbols(text)
+        symbols = self.symbols
+        return [s for s in dict.fromkeys(named) if s in symbols]
+
+    def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
+        """The same paragraph in the other language version, when the corpus has it."""
+        for other in self.current().by_key.get(paragraph.key, []):
+            if other.lang != paragraph.lang:
+                return other
+        return None
+
+    def document(self, symbol_or_doc_id: str) -> list[Paragraph]:
+        """All records of a document (every language version), in reading order."""
+        wanted = symbol_or_doc_id.strip()
+        found = [p for p in self.paragraphs.values() if wanted in (p.symbol, p.doc_id)]
+        return sorted(found, key=lambda p: (p.lang, document_order(p)))

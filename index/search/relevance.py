@@ -1,0 +1,56 @@
+"""The relevance gate: whether the corpus says anything about a question at all. Below both
+cut-offs, or when a year the question asks about is nowhere in what was found, the answer is
+a refusal naming the nearest paragraphs; the model is never asked to answer from its own
+knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.errors import ConfigError
+from index.models import Hit, document_context
+from index.search.query import Query
+
+# Calibrated on eval/qa.jsonl: the clearly off-topic questions sit under both, no answerable
+# one does (Settings.min_dense_similarity, Settings.min_keyword_score).
+MIN_DENSE_SIMILARITY = 0.80
+MIN_KEYWORD_SCORE = 8.0
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@dataclass(frozen=True)
+class RelevanceGate:
+    """Built from the named cut-offs; ``admits`` reads the retriever's relevance signals."""
+
+    min_dense_similarity: float = MIN_DENSE_SIMILARITY
+    min_keyword_score: float = MIN_KEYWORD_SCORE
+
+    def __post_init__(self):
+        if self.min_keyword_score < 0:
+            raise ConfigError(f"min_keyword_score must be >= 0, got {self.min_keyword_score}")
+
+    @classmethod
+    def from_settings(cls, settings) -> "RelevanceGate":
+        return cls(settings.min_dense_similarity, settings.min_keyword_score)
+
+    def covered(self, dense: float, keyword: float) -> bool:
+        """Whether the corpus says anything close to the question at all."""
+        return dense >= self.min_dense_similarity or keyword >= self.min_keyword_score
+
+    def admits(self, query: Query, hits: list[Hit], retriever) -> bool:
+        """Something was found, the corpus is close to the standalone question, and every
+        year it asks about is in what was found."""
+        return (bool(hits) and self.covered(*retriever.relevance(query))
+                and years_found(query.standalone, hits))
+
+
+def years_found(question: str, hits: list[Hit]) -> bool:
+    """A year the question asks about must appear in what was found (a passage, its document's
+    title, symbol or date): "the 2024 session" is not answered by the report of the 2023 one."""
+    years = set(YEAR.findall(question))
+    if not years:
+        return True
+    seen = set(YEAR.findall(" ".join(document_context(h.paragraph) for h in hits)))
+    return years <= seen
