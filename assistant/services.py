@@ -11,7 +11,9 @@ from index.ingest.corpus import DEFAULT_CORPUS, load_documents
 from index.store.embedders import make_embedder
 from index.models import ParsedDocument
 from index.search.retriever import Retriever
-from index.store.chroma import ParagraphStore, SyncReport, open_client
+from index.store.client import open_client
+from index.store.paragraph_store import ParagraphStore
+from index.store.sync import SyncReport
 
 from .settings import Settings
 

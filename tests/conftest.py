@@ -37,6 +37,12 @@ def data_dir() -> Path:
 
 
 @pytest.fixture
+def data_documents(data_dir):
+    """The documents of tests/data, parsed (the unreadable files there are skipped)."""
+    return load_documents([data_dir]).documents
+
+
+@pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A private copy of tests/data, for tests that edit or delete files."""
     target = tmp_path / "docs"

@@ -14,8 +14,10 @@ from index.ingest.corpus import load_documents
 from index.errors import NotFoundError
 from index.models import Paragraph
 from index.ingest.paragraphs import parse_file
-from index.search.retriever import Retriever, document_order
-from index.store.chroma import EMBED_BATCH
+from index.search.catalogue import document_order
+from index.search.lookup import named_paragraphs
+from index.search.retriever import Retriever
+from index.store.sync import EMBED_BATCH
 
 PDF_DIR = Path(__file__).parent / "pdfs"
 
@@ -74,7 +76,8 @@ def test_replies_keep_reading_order_after_the_annex_text():
 def test_a_named_reply_paragraph_is_looked_up_exactly(long_report, fake_store):
     fake_store.sync(load_documents([long_report]).documents, progress=False)
     retriever = Retriever(fake_store)
-    found = retriever.lookup("What does A/99/123, annex I, Australia, para. 3 say?")
+    query = retriever.analyse("What does A/99/123, annex I, Australia, para. 3 say?")
+    found = named_paragraphs(query, retriever.catalogue)
     assert [p.part for p in found] == ["annex I, Australia"]
     assert found[0].number == "3"
 
@@ -217,10 +220,10 @@ def test_a_reply_citation_is_verified_exactly(long_report, fake_store):
 
     fake_store.sync(load_documents([long_report]).documents, progress=False)
     retriever = Retriever(fake_store)
-    [found] = look_up(retriever, "A/99/123, annex I, Argentina, para. 2")
+    [found] = look_up(retriever.catalogue, "A/99/123, annex I, Argentina, para. 2")
     assert (found.part, found.number) == ("annex I, Argentina", "2")
-    [found_zh] = look_up(retriever, "A/99/123 号文件附件一(Argentina)第 2 段")
+    [found_zh] = look_up(retriever.catalogue, "A/99/123 号文件附件一(Argentina)第 2 段")
     assert found_zh.id == found.id
     with pytest.raises(NotFoundError) as info:
-        look_up(retriever, "A/99/123, annex I, para. 99")
+        look_up(retriever.catalogue, "A/99/123, annex I, para. 99")
     assert info.value.nearest  # the replies filed in annex I are offered

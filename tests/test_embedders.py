@@ -10,7 +10,8 @@ import pytest
 from index.ingest.corpus import DEFAULT_CORPUS, load_documents
 from index.store.embedders import SentenceTransformerEmbeddings, bundled_minilm_path, make_embedder
 from index.errors import ConfigError, StoreError
-from index.store.chroma import ParagraphStore, open_client
+from index.store.client import open_client
+from index.store.paragraph_store import ParagraphStore
 
 SYMBOL = "CCW/GGE.1/2023/2"
 

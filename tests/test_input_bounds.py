@@ -17,7 +17,7 @@ from assistant.cli import main
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
 from index.errors import QueryError
-from index.search.retriever import MAX_HISTORY_TURNS, validate_history, validate_query
+from index.search.query import MAX_HISTORY_TURNS, validate_history, validate_query
 
 SETTINGS = Settings(llm="none", translate=False)
 HUGE = "autonomous weapons " * 10_500  # ~200,000 characters
@@ -55,7 +55,7 @@ def test_a_question_of_punctuation_only_is_refused(question):
 
 def test_a_huge_question_is_refused_without_reading_it_all():
     started = time.perf_counter()
-    with pytest.raises(QueryError, match="the limit is 2000"):
+    with pytest.raises(QueryError, match="the limit is 1000"):
         validate_query("x" * 50_000_000)
     assert time.perf_counter() - started < 2
 
@@ -144,7 +144,8 @@ def test_invalid_utf8_in_an_argument_is_one_line_and_exit_2(tmp_path):
 
 def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
     from index.ingest.corpus import load_documents
-    from index.store.chroma import ParagraphStore, open_client
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
 
     from conftest import DATA_DIR, FakeEmbedder
 

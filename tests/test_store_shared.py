@@ -18,10 +18,13 @@ import pytest
 
 from index.errors import NotFoundError
 from index.search.lookup import look_up
-from index.search.retriever import CHANGE_CHECK_S, Retriever
-from index.store.chroma import ParagraphStore, open_client
+from index.search.catalogue import CHANGE_CHECK_S
+from index.search.retriever import Retriever
+from index.store.client import open_client
+from index.store.paragraph_store import ParagraphStore
 
-from conftest import DATA_DIR, FakeEmbedder
+from conftest import DATA_DIR
+from fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +34,8 @@ WRITER = textwrap.dedent("""
     from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
     from index.store.documents import remove_document
     from index.ingest.corpus import load_documents
-    from index.store.chroma import ParagraphStore, open_client
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
 
     class Fake(Embeddings):
         name = "fake/deterministic-32"
@@ -85,7 +89,7 @@ def served(tmp_path):
 def questions_all_answer(retriever: Retriever) -> bool:
     for question in ("Does IHL apply to LAWS?", "人的责任", "training of operators"):
         retriever.search(question, 5)  # raises if the index cannot be read
-        retriever.relevance(question)
+        retriever.relevance(retriever.analyse(question))
     return True
 
 
@@ -114,16 +118,16 @@ def test_a_document_removed_by_another_process_is_no_longer_served(served):
     assert questions_all_answer(retriever)
     assert eventually(lambda: not retriever.document(symbol), seconds=CHANGE_CHECK_S + 5)
     with pytest.raises(NotFoundError):
-        look_up(retriever, f"{symbol} para. 21")
+        look_up(retriever.catalogue, f"{symbol} para. 21")
     assert all(hit.paragraph.symbol != symbol for hit in retriever.search("IHL apply", 5))
 
 
 def test_a_rebuild_by_another_process_keeps_searches_working(served):
     path, retriever = served
-    old_generation = retriever.current().generation
+    old_generation = retriever.catalogue.current().stamp
     write_from_another_process("rebuild", path, DATA_DIR / "gge_excerpt.en.txt",
                                DATA_DIR / "letter_excerpt.zh.txt")
     assert questions_all_answer(retriever)
-    assert eventually(lambda: retriever.current().generation != old_generation
+    assert eventually(lambda: retriever.catalogue.current().stamp != old_generation
                       and any(p.lang == "zh" for p in retriever.paragraphs.values()))
     assert questions_all_answer(retriever)

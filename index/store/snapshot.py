@@ -1,0 +1,53 @@
+"""A read-only view of the live collection, resolved once for the queries of one question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from index.errors import ConfigError
+from index.models import Paragraph
+
+if TYPE_CHECKING:
+    from index.store.paragraph_store import ParagraphStore
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    collection: object
+    total: int
+    store: ParagraphStore | None = None  # to reopen and retry when another process wrote
+
+    def _query(self, **query) -> dict:
+        try:
+            return self.collection.query(**query)
+        except Exception:  # noqa: BLE001 - an outdated client: read through the store again
+            if self.store is None:
+                raise
+            return self.store.read_with_retry(lambda collection: collection.query(**query))
+
+    def similar(self, vector: list[float], k: int, where: dict | None = None
+                ) -> list[tuple[Paragraph, float]]:
+        """Nearest paragraphs by cosine similarity (1 - distance), optionally filtered."""
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        if self.total == 0:
+            return []
+        got = self._query(query_embeddings=[vector], n_results=min(k, self.total),
+                          where=where, include=["documents", "metadatas", "distances"])
+        return [
+            (Paragraph.from_metadata(t, m), 1.0 - d)
+            for t, m, d in zip(got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def nearest_ids(self, vector: list[float], k: int, where: dict | None = None
+                    ) -> list[tuple[str, float]]:
+        """Like ``similar`` but ids only: a caller that holds the paragraphs in memory skips
+        fetching texts and metadata, which is most of a query's cost (~6 of 9 ms for 60)."""
+        if k <= 0:
+            raise ConfigError(f"k must be > 0, got {k}")
+        if self.total == 0:
+            return []
+        got = self._query(query_embeddings=[vector], n_results=min(k, self.total),
+                          where=where, include=["distances"])
+        return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
