@@ -47,6 +47,15 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
     started = time.perf_counter()
     # Checked and read once, before any work: every later step reads this query.
     query = analyse(question, history, retriever.catalogue, settings.max_question_chars)
+    return answer_query(query, retriever, llm, settings, on_token, gate, started)
+
+
+def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, settings,
+                 on_token: TokenCallback | None = None, gate: RelevanceGate | None = None,
+                 started: float | None = None) -> Answer:
+    """The answer to an analysed question (the page analyses it first, to say what is wrong
+    with it before any work); ``started``: when the user asked, for the timings."""
+    started = time.perf_counter() if started is None else started
     named = one_per_language_pair(named_paragraphs(query, retriever.catalogue), query.lang)
     if named:
         return _timed(verbatim(query, named), started)

@@ -17,6 +17,14 @@ class QueryError(AssistantError):
     """A query is empty or otherwise unusable."""
 
 
+class QueryTooLong(QueryError):
+    """A question or an earlier turn is over the limit (the page says so in both languages)."""
+
+    def __init__(self, message: str, length: int, limit: int):
+        super().__init__(message)
+        self.length, self.limit = length, limit
+
+
 class ConfigError(AssistantError):
     """A setting or argument has an invalid value."""
 

@@ -3,6 +3,7 @@ checks the quote and the sentence (assistant.grounded, assistant.evidence, the c
 
 import pytest
 
+from fakes import OPEN_CUT_OFF
 from assistant.chain import answer_question
 from assistant.evidence import (find_quote, locate_quote, settle_yes_no, unsupported_names,
                                 unsupported_numbers)
@@ -10,14 +11,8 @@ from assistant.grounded import parse_quoted_answer
 from assistant.settings import Settings
 from index.models import Paragraph
 
-SETTINGS = Settings(llm="none", translate=False, quoted_answers=True)
+SETTINGS = Settings(llm="none", translate=False, quoted_answers=True, **OPEN_CUT_OFF)
 QUESTION = "Should States provide training to human operators?"
-
-
-@pytest.fixture(autouse=True)
-def always_relevant(monkeypatch):
-    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
 
 
 def ask(retriever, llm, question=QUESTION, settings=SETTINGS):
@@ -40,7 +35,8 @@ def test_none_winning_is_a_refusal_without_a_second_call(fake_retriever, scripte
 
 def test_an_unsure_choice_below_the_setting_is_a_refusal(fake_retriever, scripted):
     llm = scripted(["QUOTE: x\nANSWER: y"], {1: 0.4, 2: 0.35, 0: 0.25})
-    answer = ask(fake_retriever, llm, settings=Settings(llm="none", select_min_prob=0.5, quoted_answers=True))
+    answer = ask(fake_retriever, llm, settings=Settings(llm="none", select_min_prob=0.5, quoted_answers=True,
+                                               **OPEN_CUT_OFF))
     assert answer.refused and answer.selection["key"] == 1
     assert ask(fake_retriever, scripted(["QUOTE: x\nANSWER: y"], {1: 0.4, 2: 0.35, 0: 0.25})
                ).selection["probability"] == pytest.approx(0.4)

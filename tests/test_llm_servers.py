@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes import OPEN_CUT_OFF
 from assistant.chain import answer_question
 from assistant.llm.factory import make_chat_model
 from assistant.settings import Settings
@@ -21,11 +22,6 @@ from index.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Should States provide training and instructions to human operators of LAWS?"
-
-
-@pytest.fixture
-def always_relevant(monkeypatch):
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
 
 
 def serve(handler_class):
@@ -53,19 +49,19 @@ class Slow(Garbage):
 
 def openai_settings(url: str, timeout: int = 10) -> Settings:
     return Settings(llm="openai", llm_base_url=url, llm_model="x", llm_timeout=timeout,
-                    translate=False)
+                    translate=False, **OPEN_CUT_OFF)
 
 
 # ---- faults (plain suite: loopback only, no model) -------------------------------------------
 
-def test_server_that_is_down_falls_back_to_extractive(fake_retriever, always_relevant):
+def test_server_that_is_down_falls_back_to_extractive(fake_retriever):
     settings = openai_settings(f"http://127.0.0.1:{free_port()}/v1")
     answer = answer_question(QUESTION, [], fake_retriever, make_chat_model(settings), settings)
     assert answer.mode == "extractive" and "did not answer" in answer.notice
     assert answer.citations
 
 
-def test_server_returning_garbage_falls_back_to_extractive(fake_retriever, always_relevant):
+def test_server_returning_garbage_falls_back_to_extractive(fake_retriever):
     server = serve(Garbage)
     try:
         settings = openai_settings(f"http://127.0.0.1:{server.server_port}/v1")
@@ -76,7 +72,7 @@ def test_server_returning_garbage_falls_back_to_extractive(fake_retriever, alway
     assert answer.mode == "extractive" and answer.citations
 
 
-def test_slow_server_times_out_instead_of_hanging(fake_retriever, always_relevant):
+def test_slow_server_times_out_instead_of_hanging(fake_retriever):
     server = serve(Slow)
     try:
         settings = openai_settings(f"http://127.0.0.1:{server.server_port}/v1", timeout=1)

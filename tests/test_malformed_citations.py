@@ -13,7 +13,9 @@ import time
 
 import pytest
 
-from assistant.chain import NO_SUCH_PARAGRAPH, answer_question
+from fakes import OPEN_CUT_OFF
+from assistant.chain import answer_question
+from assistant.texts import NO_SUCH_PARAGRAPH
 from assistant.cli import main
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
@@ -24,7 +26,7 @@ from index.search.lookup import look_up
 
 GGE = "CCW/GGE.1/2023/2"
 RES = "A/RES/78/241"
-SETTINGS = Settings(llm="none", translate=False)
+SETTINGS = Settings(llm="none", translate=False, **OPEN_CUT_OFF)
 HUGE = "9" * 5000  # past Python's 4,300-digit limit for int()
 
 # Citations that name a paragraph that does not exist: each must be reported missing.
@@ -64,7 +66,7 @@ def labels(paragraphs) -> list[str]:
 @pytest.mark.parametrize("citation", MISSING)
 def test_a_missing_paragraph_is_reported_with_the_nearest_valid_ones(fake_retriever, citation):
     with pytest.raises(NotFoundError) as caught:
-        look_up(fake_retriever, citation)
+        look_up(fake_retriever.catalogue, citation)
     message = str(caught.value)
     assert message.startswith("no such paragraph: ")
     assert "\n" not in message and len(message) < 200
@@ -75,13 +77,13 @@ def test_a_missing_paragraph_is_reported_with_the_nearest_valid_ones(fake_retrie
 
 def test_a_huge_number_names_the_last_paragraphs_as_nearest(fake_retriever):
     with pytest.raises(NotFoundError) as caught:
-        look_up(fake_retriever, f"{GGE} para. 99999999999")
+        look_up(fake_retriever.catalogue, f"{GGE} para. 99999999999")
     assert labels(caught.value.nearest)[:2] == [f"{GGE}, para. 25", f"{GGE}, para. 24"]
 
 
 def test_a_missing_subparagraph_offers_its_paragraph_and_real_subparagraphs(fake_retriever):
     with pytest.raises(NotFoundError) as caught:
-        look_up(fake_retriever, f"{GGE} para. 21 (zz)")
+        look_up(fake_retriever.catalogue, f"{GGE} para. 21 (zz)")
     assert labels(caught.value.nearest)[:3] == [
         f"{GGE}, para. 21", f"{GGE}, para. 21 (a)", f"{GGE}, para. 21 (b)"]
 
@@ -90,19 +92,19 @@ def test_a_missing_subparagraph_offers_its_paragraph_and_real_subparagraphs(fake
 def test_invisible_characters_are_ignored(fake_retriever, mark):
     for citation in (f"{GGE} para.{mark} 21", f"{mark}{GGE} para. 21{mark}",
                      f"{GGE} para. 2{mark}1", f"CCW/GGE{mark}.1/2023/2 para. 21"):
-        found = look_up(fake_retriever, citation)
+        found = look_up(fake_retriever.catalogue, citation)
         assert labels(found) == [f"{GGE}, para. 21"], repr(citation)
 
 
 def test_a_subparagraph_with_bidi_marks_and_full_width_digits_resolves(fake_retriever):
-    found = look_up(fake_retriever, f"\u202b{GGE} para. ２１ \u2067(c)\u2069\u202c")
+    found = look_up(fake_retriever.catalogue, f"\u202b{GGE} para. ２１ \u2067(c)\u2069\u202c")
     assert labels(found) == [f"{GGE}, para. 21 (c)"]
 
 
 def test_a_bare_symbol_still_shows_the_whole_document(fake_retriever):
-    found = look_up(fake_retriever, GGE)
+    found = look_up(fake_retriever.catalogue, GGE)
     assert len(found) > 40 and {p.symbol for p in found} == {GGE}
-    assert labels(look_up(fake_retriever, f"\u200f{GGE}\u200e")) == labels(found)
+    assert labels(look_up(fake_retriever.catalogue, f"\u200f{GGE}\u200e")) == labels(found)
 
 
 def test_a_huge_number_is_read_in_linear_time(fake_retriever):
@@ -111,8 +113,8 @@ def test_a_huge_number_is_read_in_linear_time(fake_retriever):
                      f"{GGE} para. 1{'.1' * 50_000}x/", "第" + "一" * 100_000 + "段"):
         assert names_a_paragraph(citation)
         with pytest.raises(NotFoundError):
-            look_up(fake_retriever, citation)
-    assert labels(look_up(fake_retriever, f"{GGE} paras. " + "1, " * 50_000 + "/")) == [
+            look_up(fake_retriever.catalogue, citation)
+    assert labels(look_up(fake_retriever.catalogue, f"{GGE} paras. " + "1, " * 50_000 + "/")) == [
         f"{GGE}, para. 1"]
     assert time.perf_counter() - started < 10
 
@@ -203,7 +205,6 @@ def test_show_prints_the_whole_document_only_for_a_bare_symbol(capsys, indexed, 
 
 @pytest.fixture
 def page(fake_retriever, monkeypatch):
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
     return Handlers(fake_retriever, None, SETTINGS)
 
 
@@ -239,20 +240,13 @@ def ask(retriever, question, history=()):
     return answer_question(question, list(history), retriever, None, SETTINGS)
 
 
-@pytest.fixture
-def always_relevant(monkeypatch):
-    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
-
-
 @pytest.mark.parametrize("question", [
     f"What does {GGE} para. 99999 say?",
     f"What does {GGE} para. -1 say?",
     f"What does {GGE} para. 21 (zz) say?",
     f"What does {GGE} para.\u200f 9999 say?",
 ])
-def test_a_question_naming_a_missing_paragraph_gets_no_such_paragraph(fake_retriever,
-                                                                      always_relevant, question):
+def test_a_question_naming_a_missing_paragraph_gets_no_such_paragraph(fake_retriever, question):
     answer = ask(fake_retriever, question)
     assert answer.refused and answer.mode == "refusal" and answer.citations == []
     assert answer.text.startswith(NO_SUCH_PARAGRAPH["en"])
@@ -260,20 +254,18 @@ def test_a_question_naming_a_missing_paragraph_gets_no_such_paragraph(fake_retri
     assert nearest and all(p.symbol == GGE for p in nearest)
 
 
-def test_a_missing_paragraph_takes_its_document_from_the_conversation(fake_retriever,
-                                                                     always_relevant):
+def test_a_missing_paragraph_takes_its_document_from_the_conversation(fake_retriever):
     answer = ask(fake_retriever, "And para. 99999?", history=[f"What does {RES} say?"])
     assert answer.text.startswith(NO_SUCH_PARAGRAPH["en"])
     assert {h.paragraph.symbol for h in answer.passages} == {RES}
 
 
-def test_a_chinese_question_naming_a_missing_paragraph_is_answered_in_chinese(fake_retriever,
-                                                                              always_relevant):
+def test_a_chinese_question_naming_a_missing_paragraph_is_answered_in_chinese(fake_retriever):
     answer = ask(fake_retriever, f"{GGE} 号文件第 99999 段说了什么？")
     assert answer.text.startswith(NO_SUCH_PARAGRAPH["zh"])
 
 
-def test_a_paragraph_behind_a_right_to_left_mark_is_quoted(fake_retriever, always_relevant):
+def test_a_paragraph_behind_a_right_to_left_mark_is_quoted(fake_retriever):
     answer = ask(fake_retriever, f"What does {GGE} para.\u200f 22 (c) say?")
     assert answer.mode == "lookup"
     assert [c.label for c in answer.citations] == [f"{GGE}, para. 22 (c)"]
@@ -281,7 +273,6 @@ def test_a_paragraph_behind_a_right_to_left_mark_is_quoted(fake_retriever, alway
 
 @pytest.mark.parametrize("question", ["What happened in 2023?",
                                       "What did resolution 78/241 request?"])
-def test_questions_with_numbers_are_not_treated_as_naming_a_paragraph(fake_retriever,
-                                                                      always_relevant, question):
+def test_questions_with_numbers_are_not_treated_as_naming_a_paragraph(fake_retriever, question):
     answer = ask(fake_retriever, question)
     assert not answer.text.startswith(NO_SUCH_PARAGRAPH["en"])

@@ -3,8 +3,8 @@
 import pytest
 
 from index.errors import ConfigError, NotFoundError, QueryError
-from index.search.lookup import look_up
-from index.search.retriever import Retriever, brevity_prior, validate_query
+from index.search.query import validate_query
+from index.search.retriever import Retriever, brevity_prior
 
 GGE = "CCW/GGE.1/2023/2"
 
@@ -32,40 +32,14 @@ def test_a_paragraph_number_without_symbol_takes_the_symbol_from_history(fake_re
 
 
 def test_counterpart_links_the_two_language_versions(fake_retriever):
-    en = next(p for p in fake_retriever.paragraphs.values()
+    en = next(p for p in fake_retriever.catalogue.paragraphs.values()
               if p.symbol == GGE and p.lang == "en" and p.locator == "21(c)")
-    zh = fake_retriever.counterpart(en)
+    zh = fake_retriever.catalogue.counterpart(en)
     assert zh is not None and zh.lang == "zh" and zh.locator == "21(c)"
     assert "国际人道法" in zh.text
-    assert fake_retriever.counterpart(zh) == en
-    resolution = next(p for p in fake_retriever.paragraphs.values() if p.symbol == "A/RES/78/241")
-    assert fake_retriever.counterpart(resolution) is None  # English only in this corpus
-
-
-def test_look_up_a_paragraph_and_a_whole_document(fake_retriever):
-    [para] = look_up(fake_retriever, "CCW/GGE.1/2023/2 para. 21 (c)")
-    assert para.label() == "CCW/GGE.1/2023/2, para. 21 (c)"
-    [zh] = look_up(fake_retriever, "第 21 段(c)")
-    assert zh.lang == "zh" and zh.locator == "21(c)"
-    whole = look_up(fake_retriever, "A/RES/78/241")
-    assert [p.locator for p in whole if p.kind == "paragraph"][:2] == ["#1", "#2"]
-    assert whole[-1].kind == "footnote"
-    principle = look_up(fake_retriever, "CCW/MSP/2019/9, annex III, principle (b)")
-    assert [p.locator for p in principle] == ["#1(b)"]
-
-
-def test_look_up_of_a_missing_paragraph_names_the_nearest_valid_ones(fake_retriever):
-    with pytest.raises(NotFoundError) as info:
-        look_up(fake_retriever, "CCW/GGE.1/2023/2 para. 99")
-    assert "no such paragraph" in str(info.value)
-    assert [p.locator for p in info.value.nearest][:2] == ["25", "24"]
-    with pytest.raises(NotFoundError):
-        look_up(fake_retriever, "A/RES/99/999")
-
-
-def test_letter_paragraphs_are_found_by_counted_position(fake_retriever):
-    [p] = look_up(fake_retriever, "附件二第 1 段")
-    assert p.part == "annex II" and p.symbol is None and p.counted
+    assert fake_retriever.catalogue.counterpart(zh) == en
+    resolution = next(p for p in fake_retriever.catalogue.paragraphs.values() if p.symbol == "A/RES/78/241")
+    assert fake_retriever.catalogue.counterpart(resolution) is None  # English only in this corpus
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t"])
@@ -82,8 +56,8 @@ def test_overlong_query_and_bad_k_are_refused(fake_retriever):
 
 
 def test_brevity_prior_only_touches_very_short_records(fake_retriever):
-    short = next(p for p in fake_retriever.paragraphs.values() if p.text == "阁下，")
-    long = next(p for p in fake_retriever.paragraphs.values() if len(p.text) > 100)
+    short = next(p for p in fake_retriever.catalogue.paragraphs.values() if p.text == "阁下，")
+    long = next(p for p in fake_retriever.catalogue.paragraphs.values() if len(p.text) > 100)
     assert brevity_prior(short) < 0.7
     assert brevity_prior(long) == 1.0
 

@@ -3,18 +3,13 @@
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from fakes import OPEN_CUT_OFF
 from assistant.answer import Answer, Citation
 from assistant.settings import Settings
 from assistant.ui import html as render
 from assistant.ui.handlers import CONTEXT_PARAGRAPHS, Conversation, Handlers
 
-SETTINGS = Settings(llm="none", translate=False)
-
-
-@pytest.fixture(autouse=True)
-def always_relevant(monkeypatch):
-    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
+SETTINGS = Settings(llm="none", translate=False, **OPEN_CUT_OFF)
 
 
 def handlers(retriever, llm=None, **changes):
@@ -49,11 +44,11 @@ def test_an_answer_streams_then_shows_checked_text_and_sources(fake_retriever, m
 def test_follow_up_sends_the_earlier_questions_as_history(fake_retriever, monkeypatch):
     seen = []
 
-    def fake_chain(question, history, *args, **kwargs):
-        seen.append(list(history))
-        return Answer(question=question, lang="en", text="An answer.", mode="extractive")
+    def fake_chain(query, *args, **kwargs):
+        seen.append(list(query.history))
+        return Answer(question=query.text, lang="en", text="An answer.", mode="extractive")
 
-    monkeypatch.setattr("assistant.ui.handlers.answer_question", fake_chain)
+    monkeypatch.setattr("assistant.ui.handlers.answer_query", fake_chain)
     h = handlers(fake_retriever)
     replies, conversation = run(h, "What should States do to limit LAWS?")
     follow_up, _ = run(h, "And what about training?", replies[-1].chat, conversation)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes import OPEN_CUT_OFF
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
 from assistant.ui.library import documents_html, preview_html
@@ -17,12 +18,6 @@ PDF_DIR = Path(__file__).parent / "pdfs"
 RESOLUTION = PDF_DIR / "A_RES_78_241.en.pdf"
 
 
-@pytest.fixture(autouse=True)
-def always_relevant(monkeypatch):
-    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
-
-
 @pytest.fixture
 def page(fake_store, tmp_path):
     """Handlers over a store holding the bundled corpus minus the resolution."""
@@ -30,7 +25,8 @@ def page(fake_store, tmp_path):
                  if d.document.symbol != "A/RES/78/241"]
     fake_store.sync(documents, progress=False)
     settings = Settings(llm="none", translate=False, store=tmp_path / "store",
-                        library=tmp_path / "library", upload_max_mb=1, upload_max_files=3)
+                        library=tmp_path / "library", upload_max_mb=1, upload_max_files=3,
+                        **OPEN_CUT_OFF)
     return Handlers(Retriever(fake_store), None, settings)
 
 

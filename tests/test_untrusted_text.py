@@ -12,6 +12,7 @@ import re
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from fakes import OPEN_CUT_OFF
 from assistant.answer import Answer, Citation
 from assistant.chain import answer_question
 from assistant.render import print_answer
@@ -21,7 +22,7 @@ from assistant.ui.handlers import Conversation, Handlers
 from index.ingest.corpus import load_documents
 from index.search.retriever import Retriever
 
-SETTINGS = Settings(llm="none", translate=False)
+SETTINGS = Settings(llm="none", translate=False, **OPEN_CUT_OFF)
 PLANTED_SYMBOL = "A/RES/99/999"
 MARKUP = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(1))"
 EN_CLAIM = ("States should keep human control over autonomous weapons systems, as set out in [7] "
@@ -55,12 +56,6 @@ BAD_INPUTS = [
     "`<b>code</b>`",
     "<a href='javascript:alert(1)'>x</a>",
 ]
-
-
-@pytest.fixture(autouse=True)
-def always_relevant(monkeypatch):
-    # The fake embedder's similarities mean nothing; the relevance gate is tested elsewhere.
-    monkeypatch.setattr("assistant.chain._relevant", lambda retriever, question: True)
 
 
 @pytest.fixture

@@ -17,26 +17,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from index.errors import AssistantError, NotFoundError, QueryError
+from index.errors import AssistantError, NotFoundError, QueryError, QueryTooLong
 from index.search.locators import normalize as normalize_citation
 from index.search.lookup import look_up
 from index.models import Paragraph
-from index.search.retriever import MAX_HISTORY_TURNS, Retriever
+from index.search.query import MAX_HISTORY_TURNS, Query
+from index.search.retriever import Retriever
 from index.language import detect_lang
 
 from ..answer import Answer
-from ..chain import answer_question
+from ..chain import answer_query, answer_question
+from .. import texts
 from . import html as render
 from .library import Library
 
-HINTS = {
-    "empty": "Type a question first. 请先输入问题。",
-    "verify_empty": "Type a citation such as “CCW/GGE.1/2023/2 para. 21 (c)”, “第 21 段(c)” or a "
-                    "symbol. 请输入引文，例如“CCW/GGE.1/2023/2 号文件第 21 段(c)分段”。",
-}
+HINTS = {name: texts.both(hint) for name, hint in texts.HINTS.items()}
 DRAFT_REFRESH_S = 0.25
 CONTEXT_PARAGRAPHS = 4  # shown on each side of a cited paragraph in the document view
-INTERNAL_ERROR = "Something went wrong while answering; the details are in the server's log."
+INTERNAL_ERROR = texts.INTERNAL_ERROR
 
 log = logging.getLogger(__name__)
 
@@ -96,26 +94,23 @@ class Handlers:
     # ---- what the page says about itself -------------------------------------------------
 
     def corpus_line(self) -> str:
-        paragraphs = list(self.retriever.paragraphs.values())
+        paragraphs = list(self.retriever.catalogue.paragraphs.values())
         documents = {p.symbol or p.doc_title for p in paragraphs}
         langs = sorted({p.lang for p in paragraphs}, reverse=True)
-        names = {"zh": "Chinese 中文", "en": "English"}
-        return (f"The corpus holds {len(documents)} UN disarmament documents in "
-                f"{' and '.join(names.get(lang, lang) for lang in langs)}, "
-                f"{len(paragraphs)} citable paragraphs. 语料库收有 {len(documents)} 份联合国裁军文件，"
-                f"共 {len(paragraphs)} 个可引用段落。")
+        languages = " and ".join(texts.LANGUAGE_NAMES.get(lang, lang) for lang in langs)
+        return texts.both(texts.CORPUS_LINE).format(documents=len(documents), languages=languages,
+                                                    paragraphs=len(paragraphs))
 
     def settings_line(self) -> str:
-        model = {"local": f"local model ({self.settings.local_model})",
-                 "openai": f"remote model ({self.settings.llm_model or self.settings.llm_base_url})",
-                 "none": "none — answers quote the best passages (extractive)"}[self.settings.llm]
-        return (f"Language model: {model} · passages per answer: {self.settings.passages} · "
-                f"search results: {self.settings.k}")
+        s = self.settings
+        model = texts.MODEL_NAMES[s.llm].format(local_model=s.local_model,
+                                                remote=s.llm_model or s.llm_base_url)
+        return texts.SETTINGS_LINE.format(model=model, passages=s.passages, k=s.k)
 
     def documents(self) -> list[tuple[str, str]]:
         """(display name, symbol or doc id) of every indexed document, by symbol."""
         names: dict[str, str] = {}
-        for p in self.retriever.paragraphs.values():
+        for p in self.retriever.catalogue.paragraphs.values():
             key = p.symbol or p.doc_id
             names.setdefault(key, f"{p.symbol} — {p.doc_title}" if p.symbol else p.doc_title)
         return sorted(((name, key) for key, name in names.items()), key=lambda item: item[1])
@@ -130,16 +125,23 @@ class Handlers:
         if not question:
             yield Reply(chat=chat, status=HINTS["empty"], done=True)
             return
-        if len(question) > self.settings.max_question_chars:
+        try:
+            # Read once, here: the chain answers this query, and a bad one is said at once.
+            query = self.retriever.analyse(question, conversation.history(),
+                                           self.settings.max_question_chars)
+        except QueryTooLong as exc:
             yield Reply(chat=chat, done=True,
-                        status=f"The question is {len(question)} characters long; the limit is "
-                               f"{self.settings.max_question_chars}. 问题过长。")
+                        status=texts.both(texts.QUESTION_TOO_LONG).format(
+                            length=exc.length, limit=exc.limit))
             return
-        lang = detect_lang(question)
+        except QueryError as exc:
+            yield Reply(chat=chat, status=render.escape_markdown(str(exc)), done=True)
+            return
+        lang = query.lang
         shown = chat + [{"role": "user", "content": render.user_message(question)}]
         yield Reply(chat=shown + [{"role": "assistant", "content": "…"}])
         draft, last_shown = "", 0.0
-        for kind, value in self._stream(question, conversation.history()):
+        for kind, value in self._stream(query):
             if kind == "token":
                 draft += value
                 # The first words at once, then a few updates a second: re-rendering the chat
@@ -159,10 +161,10 @@ class Handlers:
                                   "content": render.answer_message(answer, turn)}]
                 yield Reply(chat=final, done=True, answer=answer,
                             sources=render.sources_panel(conversation.numbered(),
-                                                         self.retriever.counterpart),
+                                                         self.retriever.catalogue.counterpart),
                             status=answer.notice)
 
-    def _stream(self, question: str, history: list[str]) -> Iterator[tuple[str, object]]:
+    def _stream(self, query: Query) -> Iterator[tuple[str, object]]:
         """The chain runs in a worker thread; its tokens come back through a queue. When the
         page stops listening (a new conversation, a closed tab) the worker stops at its next
         token instead of generating for nobody."""
@@ -177,13 +179,13 @@ class Handlers:
         def work():
             outcome: tuple[str, object] = ("error", INTERNAL_ERROR)
             try:
-                outcome = ("answer", answer_question(question, history, self.retriever, self.llm,
-                                                     self.settings, on_token=on_token))
+                outcome = ("answer", answer_query(query, self.retriever, self.llm,
+                                                  self.settings, on_token=on_token))
             except AssistantError as exc:
                 outcome = ("error", str(exc))
             except BaseException:  # noqa: BLE001 - the page must say something, never hang
                 if not stopped.is_set():
-                    log.exception("answering %r failed", question)
+                    log.exception("answering %r failed", query.text)
             finally:
                 events.put(outcome)
 
@@ -218,13 +220,14 @@ class Handlers:
             return render.not_found(HINTS["verify_empty"], [], "en")
         lang = detect_lang(text)
         try:
-            found = look_up(self.retriever, text)
+            found = look_up(self.retriever.catalogue, text)
         except NotFoundError as exc:
-            message = str(exc) if lang == "en" else f"{render.TEXTS[lang]['not_found']}：{text}"
+            message = (str(exc) if lang == "en"
+                       else f"{texts.ANSWER_PANEL[lang]['not_found']}：{text}")
             return render.not_found(message, exc.nearest, lang)
         except QueryError as exc:
             return render.not_found(str(exc), [], lang)
-        return render.verify_result(found, lang, self.retriever.counterpart)
+        return render.verify_result(found, lang, self.retriever.catalogue.counterpart)
 
     def open_document(self, document: str, locator: str = "") -> str:
         """A document by symbol, at the paragraph ``locator`` names when given."""
@@ -235,35 +238,35 @@ class Handlers:
             if re.match(r"[-+(\d]", locator):  # "21 (c)", "-1" in the paragraph box: para. …
                 locator = f"para. {locator}"
             try:
-                found = look_up(self.retriever, f"{document} {locator}")
+                found = look_up(self.retriever.catalogue, f"{document} {locator}")
             except NotFoundError as exc:
                 return render.not_found(str(exc), exc.nearest, detect_lang(locator))
             except QueryError as exc:
                 return render.not_found(str(exc), [], "en")
             mine = [p for p in found if document in (p.symbol, p.doc_id)]
             if not mine:
-                return render.not_found(f"no such paragraph in {document}: {locator}", found,
-                                        detect_lang(locator))
+                return render.not_found(texts.NO_PARAGRAPH_IN_DOCUMENT.format(
+                    document=document, locator=locator), found, detect_lang(locator))
             # the language version that browsing the document shows first
-            shown_first = self.retriever.document(document)[0].lang
+            shown_first = self.retriever.catalogue.document(document)[0].lang
             mine.sort(key=lambda p: p.lang != shown_first)
             return self.open_paragraph(mine[0].id)
-        paragraphs = self.retriever.document(document)
+        paragraphs = self.retriever.catalogue.document(document)
         if not paragraphs:
-            return render.not_found(f"no document '{document}' in the index", [], "en")
+            return render.not_found(texts.NO_DOCUMENT.format(document=document), [], "en")
         first_lang = paragraphs[0].lang
         return render.document_view(_one_version(paragraphs, first_lang), first_lang,
-                                    self.retriever.counterpart)
+                                    self.retriever.catalogue.counterpart)
 
     def open_paragraph(self, paragraph_id: str, conversation: Conversation | None = None) -> str:
         """The cited paragraph's document, the paragraph highlighted among its neighbours and
         the words an answer quoted from it marked."""
-        focus = self.retriever.paragraphs.get(paragraph_id or "")
+        focus = self.retriever.catalogue.paragraphs.get(paragraph_id or "")
         if focus is None:
             return ""
-        paragraphs = _one_version(self.retriever.document(focus.doc_id), focus.lang)
+        paragraphs = _one_version(self.retriever.catalogue.document(focus.doc_id), focus.lang)
         quote = conversation.quote_of(focus.id) if conversation else ""
-        return render.document_view(paragraphs, focus.lang, self.retriever.counterpart,
+        return render.document_view(paragraphs, focus.lang, self.retriever.catalogue.counterpart,
                                     focus=focus, around=CONTEXT_PARAGRAPHS, quote=quote)
 
     # ---- the API endpoint -----------------------------------------------------------------
@@ -280,7 +283,7 @@ class Handlers:
         citations = []
         for c in answer.citations:  # the search/show record shape, plus the other version
             record = c.to_record()
-            other = self.retriever.counterpart(c.paragraph)
+            other = self.retriever.catalogue.counterpart(c.paragraph)
             record["other_language"] = (None if other is None else
                                         {"label": other.label(), "text": other.text})
             citations.append(record)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Protocol
 
-from index.errors import QueryError
+from index.errors import QueryError, QueryTooLong
 from index.language import detect_lang
 from index.search.locators import Locator, names_a_paragraph, parse_locators
 from index.un.glossary import expand_query, formalize
@@ -173,13 +173,17 @@ def validate_query(query: str, limit: int = MAX_QUESTION_CHARS, what: str = "the
         raise QueryError(f"{what} is empty: type a question or a citation")
     query = str(query)
     if len(query) > 2 * limit:  # whitespace cannot shrink it below the limit: no need to clean
-        raise QueryError(f"{what} is {len(query)} characters long; the limit is {limit}")
+        raise _too_long(what, len(query), limit)
     query = re.sub(r"\s+", " ", query).strip()
     if len(query) > limit:
-        raise QueryError(f"{what} is {len(query)} characters long; the limit is {limit}")
+        raise _too_long(what, len(query), limit)
     if not _WORD_CHAR_RE.search(query):
         raise QueryError(f"{what} has no words, only punctuation: type a question or a citation")
     return query
+
+
+def _too_long(what: str, length: int, limit: int) -> QueryTooLong:
+    return QueryTooLong(f"{what} is {length} characters long; the limit is {limit}", length, limit)
 
 
 def validate_history(history, limit: int = MAX_QUESTION_CHARS,

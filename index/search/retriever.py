@@ -12,7 +12,7 @@ from index.models import Hit, Paragraph
 from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
-from index.search.query import Query, Wording, analyse
+from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
 from index.store.paragraph_store import ParagraphStore
 
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
@@ -35,9 +35,9 @@ class Retriever:
         self.candidates = candidates
         self.catalogue = Catalogue(store)
 
-    def analyse(self, question: str, history=()) -> Query:
+    def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS) -> Query:
         """``analyse`` against this index's documents."""
-        return analyse(question, history, self.catalogue)
+        return analyse(question, history, self.catalogue, limit)
 
     def search(self, query: Query | str, k: int = 5, history=()) -> list[Hit]:
         """The ``k`` best paragraphs for ``query``; a string is analysed first, with
