@@ -19,7 +19,7 @@ from xml.parsers import expat
 
 from index.ingest.blocks import classify
 from index.errors import DocumentError
-from index.ingest.files import MAX_PARAGRAPH_CHARS, paragraph_too_long
+from index.ingest.limits import MAX_PARAGRAPH_CHARS, paragraph_too_long
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OFFICE_DOCUMENT = "/officeDocument"  # the package relationship naming the main part

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from index.ingest.blocks import classify
 from index.errors import DocumentError
-from index.ingest.files import MAX_PARAGRAPH_CHARS, paragraph_too_long
+from index.ingest.limits import MAX_PARAGRAPH_CHARS, paragraph_too_long
 
 _DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
          "button", "svg", "head"}

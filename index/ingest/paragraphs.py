@@ -13,19 +13,13 @@ from typing import Callable
 
 from index.ingest.blocks import Block, cut_blocks, zh_numeral_to_roman
 from index.errors import DocumentError
-from index.ingest.files import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long, read_document
+from index.ingest.files import read_document
+from index.ingest.limits import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long
 from index.ingest.metadata import detect_metadata
-from index.models import (
-    BODY,
-    COVERING_LETTER,
-    FOOTNOTES,
-    PREAMBLE,
-    ROMAN,
-    Document,
-    Paragraph,
-    ParsedDocument,
-)
-from index.ingest.clean import SYMBOL_RE, clean_text, ends_final, join_lines
+from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Document, Paragraph,
+                          ParsedDocument)
+from index.ingest.clean import clean_text, ends_final, join_lines
+from index.un.symbols import PRINTED_SYMBOL_RE as SYMBOL_RE  # as a document prints a symbol
 from index.language import detect_lang
 
 MAX_HEADING_CHARS = 200
