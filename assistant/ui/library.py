@@ -24,9 +24,10 @@ from index.models import ParsedDocument
 from index.ingest.paragraphs import parse_file
 from index.search.retriever import Retriever
 
+from .. import texts
 from ..services import remove_from_index
 
-BUSY = "Another upload is being indexed; try again when it has finished. 另一批文件正在编入索引。"
+BUSY = texts.both(texts.BUSY)  # app.py keeps the staged files when it sees this
 
 
 @dataclass
@@ -63,8 +64,7 @@ class Library:
                     if p.name.lower().endswith(".meta.json")}
         paths = [p for p in paths if p not in sidecars.values()]
         limit = self.settings.upload_max_files
-        overflow = [Staged(p, p.name, reason=f"{p.name}: more than {limit} files in one upload; "
-                                              "add the rest in another")
+        overflow = [Staged(p, p.name, reason=texts.TOO_MANY_FILES.format(name=p.name, limit=limit))
                     for p in paths[limit:]]
         checked: list[Staged] = []
         indexed = {p.doc_id for p in self.retriever.paragraphs.values()}
@@ -84,7 +84,7 @@ class Library:
                 doc_id = item.parsed.document.doc_id
                 if doc_id in seen:
                     item.parsed = None
-                    item.reason = f"{path.name}: same document as another file here ({doc_id})"
+                    item.reason = texts.SAME_DOCUMENT.format(name=path.name, doc_id=doc_id)
                 seen.add(doc_id)
                 item.known = doc_id in indexed
             checked.append(item)
@@ -98,7 +98,7 @@ class Library:
         (default: the one ``stop()`` sets) ends it after the current batch."""
         ready = [item for item in staged if item.parsed is not None]
         if not ready:
-            return "Nothing to add: upload a PDF, Word, HTML, text or Markdown file first."
+            return texts.NOTHING_TO_ADD
         if not self._indexing.acquire(blocking=False):
             return BUSY
         try:
@@ -111,10 +111,9 @@ class Library:
             self._indexing.release()
         names = ", ".join(d.document.symbol or d.document.doc_id for d in documents)
         if report.stopped:
-            return (f"Stopped: {report.embedded} paragraphs embedded and kept; add the same files "
-                    f"again to finish ({names}).")
-        return (f"Added {names}: {report.embedded} paragraphs embedded, {report.unchanged} "
-                f"unchanged. Ask about them now. 已加入索引，现在即可提问。")
+            return texts.ADD_STOPPED.format(embedded=report.embedded, names=names)
+        return texts.both(texts.ADDED).format(names=names, embedded=report.embedded,
+                                              unchanged=report.unchanged)
 
     def _keep(self, item: Staged) -> ParsedDocument:
         """Copy the upload into the library folder and make that copy the document's source.
@@ -132,7 +131,7 @@ class Library:
 
     def remove(self, name: str) -> str:
         if not (name or "").strip():
-            return "Choose a document to remove first."
+            return texts.CHOOSE_TO_REMOVE
         if not self._indexing.acquire(blocking=False):
             return BUSY
         try:
@@ -142,8 +141,10 @@ class Library:
             return str(exc)
         finally:
             self._indexing.release()
-        return "Removed " + "; ".join(f"{d.name} ({d.lang}, {d.paragraphs} paragraphs)"
-                                      for d in removed) + ". 已删除。"
+        names = "; ".join(texts.REMOVED_DOCUMENT.format(name=d.name, lang=d.lang,
+                                                        paragraphs=d.paragraphs)
+                          for d in removed)
+        return texts.both(texts.REMOVED).format(documents=names)
 
     def documents(self):
         return list_documents(self.retriever.store)
@@ -161,20 +162,23 @@ def preview_html(staged: list[Staged]) -> str:
                         f"{html.escape(item.reason or '')}</td></tr>")
             continue
         doc = item.parsed.document
-        state = "update" if item.known else "new"
+        state = texts.PREVIEW_STATES["known" if item.known else "new"]
         rows.append(
-            f"<tr><td>{name}</td><td>{html.escape(doc.symbol or '(no symbol)')}</td>"
+            f"<tr><td>{name}</td><td>{html.escape(doc.symbol or texts.NO_SYMBOL)}</td>"
             f"<td>{doc.lang}</td><td>{len(item.parsed.paragraphs)}</td>"
             f"<td>{html.escape(doc.title)}</td><td>{state}</td></tr>")
-    return ("<table class='upload-preview'><tr><th>File</th><th>Symbol</th><th>Language</th>"
-            "<th>Paragraphs</th><th>Title</th><th></th></tr>" + "".join(rows) + "</table>")
+    return ("<table class='upload-preview'>" + _header(texts.PREVIEW_COLUMNS) + "".join(rows)
+            + "</table>")
 
 
 def documents_html(documents) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(d.name)}</td><td>{d.lang}</td><td>{d.paragraphs}"
-        f"{'' if d.complete else ' (incomplete: add it again to finish)'}</td>"
+        f"{'' if d.complete else texts.INCOMPLETE}</td>"
         f"<td>{html.escape(d.title)}</td><td>{html.escape(Path(d.source).name)}</td></tr>"
         for d in documents)
-    return ("<table class='indexed-documents'><tr><th>Symbol</th><th>Language</th>"
-            "<th>Paragraphs</th><th>Title</th><th>File</th></tr>" + rows + "</table>")
+    return "<table class='indexed-documents'>" + _header(texts.LISTING_COLUMNS) + rows + "</table>"
+
+
+def _header(columns: tuple[str, ...]) -> str:
+    return "<tr>" + "".join(f"<th>{name}</th>" for name in columns) + "</tr>"

@@ -1,0 +1,164 @@
+"""Every fixed text the assistant shows people, in English and Chinese, by where it shows."""
+
+from __future__ import annotations
+
+from .settings import LLM
+
+
+def both(text: dict[str, str], sep: str = " ") -> str:
+    """English, then Chinese: the page's own labels and messages speak to either reader."""
+    return f"{text['en']}{sep}{text['zh']}"
+
+
+# ---- answers (assistant/chain.py and the answer builders) ------------------------------------
+# An answer speaks its question's language; these open the answer when there is none to give.
+
+REFUSALS = {
+    "en": "The corpus does not cover this question. The nearest paragraphs are:",
+    "zh": "语料库中没有涉及这个问题的内容。最接近的段落是：",
+}
+NO_SUCH_PARAGRAPH = {
+    "en": "There is no such paragraph in the corpus. The nearest valid ones are:",
+    "zh": "语料库中没有这个段落。最接近的有效段落是：",
+}
+UNSUPPORTED = {
+    "en": "The passages found do not clearly answer this question. The nearest paragraphs are:",
+    "zh": "检索到的段落没有明确回答这个问题。最接近的段落是：",
+}
+VERBATIM_INTRO = {"en": "The text of {label}:", "zh": "{label}原文如下："}
+# How a quote stands in for an answer the checks did not keep.
+SAYS = {"en": ("The passage says: “", "”"), "zh": ("原文写道：“", "”")}
+
+# ---- answers without a model (assistant/extractive.py) ---------------------------------------
+# The notice above quoted passages: no model is configured, or it failed ({reason}).
+
+EXTRACTIVE_NOTICES = {
+    "none": {"en": "No language model is configured: these are the passages that best match "
+                   "your question, quoted.",
+             "zh": "未配置语言模型：以下是与您的问题最相关的原文段落。"},
+    "failed": {"en": "The language model did not answer ({reason}); these are the passages that "
+                     "best match your question, quoted.",
+               "zh": "语言模型未能回答（{reason}）；以下是与您的问题最相关的原文段落。"},
+}
+
+# ---- the terminal (assistant/render.py) -------------------------------------------------------
+# The command line speaks English around the answer, whatever the answer's language.
+
+TERMINAL = {
+    "no_hits": "no paragraphs found",
+    "sources": "Sources:",
+    "quoted": "quoted: “{quote}”",
+}
+
+# ---- the page: answers and their sources (assistant/ui/html.py) -------------------------------
+# In the answer's language. eval/browser.py reads "checking" to tell a draft from an answer.
+
+ANSWER_PANEL = {
+    "en": {"sources": "Sources", "section": "Section", "no_sources": "No paragraphs cited.",
+           "checking": "checking the citations…", "not_found": "No such paragraph",
+           "nearest": "The nearest valid ones are:"},
+    "zh": {"sources": "出处", "section": "章节", "no_sources": "没有引用段落。",
+           "checking": "正在核对引文……", "not_found": "没有这个段落",
+           "nearest": "最接近的有效段落："},
+}
+MARKER_TITLE = "show the paragraph"  # the tooltip of a clickable [n]
+EXPORT_QUOTED = "Quoted: “{quote}”"  # under a citation in the exported Markdown
+
+# ---- the page: status lines and messages (assistant/ui/handlers.py) ---------------------------
+# Shown before the question's language is known, or about the page itself: both languages.
+
+HINTS = {
+    "empty": {"en": "Type a question first.", "zh": "请先输入问题。"},
+    "verify_empty": {"en": "Type a citation such as “CCW/GGE.1/2023/2 para. 21 (c)”, "
+                           "“第 21 段(c)” or a symbol.",
+                     "zh": "请输入引文，例如“CCW/GGE.1/2023/2 号文件第 21 段(c)分段”。"},
+}
+QUESTION_TOO_LONG = {"en": "The question is {length} characters long; the limit is {limit}.",
+                     "zh": "问题过长。"}
+INTERNAL_ERROR = "Something went wrong while answering; the details are in the server's log."
+CORPUS_LINE = {
+    "en": "The corpus holds {documents} UN disarmament documents in {languages}, {paragraphs} "
+          "citable paragraphs.",
+    "zh": "语料库收有 {documents} 份联合国裁军文件，共 {paragraphs} 个可引用段落。",
+}
+LANGUAGE_NAMES = {"zh": "Chinese 中文", "en": "English"}
+SETTINGS_LINE = "Language model: {model} · passages per answer: {passages} · search results: {k}"
+MODEL_NAMES = {
+    LLM.LOCAL: "local model ({local_model})",
+    LLM.OPENAI: "remote model ({remote})",
+    LLM.NONE: "none — answers quote the best passages (extractive)",
+}
+NO_PARAGRAPH_IN_DOCUMENT = "no such paragraph in {document}: {locator}"
+NO_DOCUMENT = "no document '{document}' in the index"
+
+# ---- the page: adding and removing documents (assistant/ui/library.py) ------------------------
+
+BUSY = {"en": "Another upload is being indexed; try again when it has finished.",
+        "zh": "另一批文件正在编入索引。"}
+NOTHING_TO_ADD = "Nothing to add: upload a PDF, Word, HTML, text or Markdown file first."
+TOO_MANY_FILES = "{name}: more than {limit} files in one upload; add the rest in another"
+SAME_DOCUMENT = "{name}: same document as another file here ({doc_id})"
+ADD_STOPPED = ("Stopped: {embedded} paragraphs embedded and kept; add the same files again to "
+               "finish ({names}).")
+ADDED = {"en": "Added {names}: {embedded} paragraphs embedded, {unchanged} unchanged. Ask about "
+               "them now.",
+         "zh": "已加入索引，现在即可提问。"}
+CHOOSE_TO_REMOVE = "Choose a document to remove first."
+REMOVED = {"en": "Removed {documents}.", "zh": "已删除。"}
+REMOVED_DOCUMENT = "{name} ({lang}, {paragraphs} paragraphs)"
+PREVIEW_COLUMNS = ("File", "Symbol", "Language", "Paragraphs", "Title", "")
+PREVIEW_STATES = {"known": "update", "new": "new"}  # whether the document is indexed already
+NO_SYMBOL = "(no symbol)"
+LISTING_COLUMNS = ("Symbol", "Language", "Paragraphs", "Title", "File")
+INCOMPLETE = " (incomplete: add it again to finish)"
+
+# ---- the page: its title, tabs, controls and examples (assistant/ui/app.py) -------------------
+# Labels in both languages are shown as both(…): "Send 发送" (the heading and the question
+# box's placeholder put " · " between them).
+
+PAGE_TITLE = "UN disarmament documents assistant"
+HEADING = {"en": "UN disarmament documents", "zh": "联合国裁军文件问答"}
+EXAMPLES = [
+    "Does international humanitarian law apply to killer robots?",
+    "What did the 2023 expert group conclude about human control?",
+    "国际人道法适用于致命性自主武器系统吗？",
+    "联大第 78/241 号决议要求秘书长做什么？",
+]
+LABELS = {
+    # the Ask tab
+    "ask_tab": {"en": "Ask", "zh": "提问"},
+    "message": {"en": "Ask in Chinese or English", "zh": "用中文或英文提问"},
+    "send": {"en": "Send", "zh": "发送"},
+    "new_conversation": {"en": "New conversation", "zh": "新对话"},
+    "export": {"en": "Export answer (Markdown)", "zh": "导出"},
+    "examples": {"en": "Examples", "zh": "示例"},
+    "glossary": {"en": "Glossary", "zh": "术语表"},
+    "export_box": {"en": "Export", "zh": "导出"},
+    "sources": {"en": "Sources", "zh": "出处"},
+    # the Documents tab
+    "documents_tab": {"en": "Documents", "zh": "文件"},
+    "cited": {"en": "Open a cited paragraph", "zh": "打开引用的段落"},
+    "document": {"en": "Browse a document", "zh": "浏览文件"},
+    "locator": {"en": "Paragraph (optional)", "zh": "段落"},
+    "open": {"en": "Open", "zh": "打开"},
+    "library": {"en": "Add or remove documents", "zh": "添加或删除文件"},
+    "uploads": {"en": "PDF, Word (.docx), HTML, text or Markdown · up to {max_mb} MB and "
+                      "{max_files} files · NAME.meta.json beside NAME.pdf overrides what is "
+                      "detected",
+                "zh": "上传文件"},
+    "add": {"en": "Add to index", "zh": "加入索引"},
+    "stop": {"en": "Stop", "zh": "停止"},
+    "remove_choice": {"en": "Remove a document", "zh": "删除文件"},
+    "remove": {"en": "Remove", "zh": "删除"},
+    # the Verify tab
+    "verify_tab": {"en": "Verify a citation", "zh": "核对引文"},
+    "citation": {"en": "Citation", "zh": "引文"},
+    "check": {"en": "Check", "zh": "核对"},
+}
+# Labels in English only, and placeholders that are examples rather than words.
+CHAT_LABEL = "Conversation"
+EXPORT_LABEL = "Latest answer"
+DOWNLOAD_LABEL = "Download .md"
+EMBEDDING_PROGRESS = "embedding"
+LOCATOR_PLACEHOLDER = "21 (c)"
+CITATION_PLACEHOLDER = "CCW/GGE.1/2023/2 para. 21 (c) · 第 21 段(c) · A/RES/78/241"
