@@ -1,8 +1,13 @@
 """The zh↔en glossary and query expansion (index.un.glossary)."""
 
+import tomllib
+from collections import Counter
+
 import pytest
 
-from index.un.glossary import TERMS, Term, expand_query, find_terms
+from index.errors import ConfigError
+from index.un.glossary import (GLOSSARY_FILE, INFORMAL, TERMS, Term, expand_query, find_terms,
+                               formalize, load_glossary)
 
 
 def test_glossary_is_well_formed():
@@ -11,9 +16,76 @@ def test_glossary_is_well_formed():
         assert isinstance(term, Term)
         assert term.en and term.zh, term
         assert term.explain_en and term.explain_zh, term
-    # Every form names exactly one term, or expansion would be ambiguous.
-    forms = [f.lower() for t in TERMS for f in t.en] + [f for t in TERMS for f in t.zh]
-    assert len(forms) == len(set(forms))
+
+
+def test_the_glossary_file_has_no_duplicate_form():
+    # Read the file itself, not the loader's result: every form names exactly one term, or
+    # expansion would be ambiguous. English forms are compared in any case.
+    with open(GLOSSARY_FILE, "rb") as handle:
+        terms = tomllib.load(handle)["term"]
+    forms = Counter(f.lower() for t in terms for f in t["en"]) + Counter(
+        f for t in terms for f in t["zh"])
+    assert [form for form, count in forms.items() if count > 1] == []
+
+
+# ---- a broken glossary file is refused, naming the file and the entry ----------------------
+
+_TERM = 'en = ["{en}", "{abbr}"]\nzh = ["{zh}"]\nexplain_en = "x"\nexplain_zh = "x"\n'
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "glossary.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _terms(*terms):
+    return "".join("[[term]]\n" + _TERM.format(en=en, abbr=abbr, zh=zh) for en, abbr, zh in terms)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (_terms(("weapon", "W", "武器"), ("arms", "w", "军备")),
+         "[[term]] 2 ('arms'): duplicate form 'w', also in [[term]] 1 ('weapon')"),
+        (_terms(("weapon", "Weapon", "武器")), "[[term]] 1 ('weapon'): duplicate form 'Weapon', "
+         "twice in this term"),
+        (_terms(("weapon", "W", "武器"), ("arms", "A", "武器")),
+         "[[term]] 2 ('arms'): duplicate form '武器'"),
+        ('[[term]]\nen = ["weapon"]\nzh = ["武器"]\nexplain_en = "x"\n',
+         "[[term]] 1 ('weapon'): missing field 'explain_zh'"),
+        ('[[term]]\nen = "weapon"\nzh = ["武器"]\nexplain_en = "x"\nexplain_zh = "x"\n',
+         "[[term]] 1 ('weapon'): field 'en' must be a non-empty list of non-empty strings"),
+        (_terms(("weapon", "W", "武器")) + 'explian_en = "x"\n', "unknown field 'explian_en'"),
+        ('[[terms]]\nen = ["x"]\n', "unknown key 'terms'"),
+        ('case_sensitive = ["ARMS"]\n' + _terms(("weapon", "W", "武器")),
+         "case_sensitive: 'ARMS' is not an English form of a term"),
+        (_terms(("weapon", "W", "武器")) + '[informal]\n"gun" = "firearm"\n',
+         "[informal]: 'gun' = 'firearm': the formal name must be a form of a term"),
+        ("[[term]\n", "not valid TOML"),
+    ],
+)
+def test_broken_glossary_file_names_file_and_entry(tmp_path, text, message):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_glossary(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert message in str(raised.value)
+
+
+def test_a_good_glossary_file_loads(tmp_path):
+    path = _write(tmp_path, 'case_sensitive = ["W"]\n[informal]\n"gun" = "weapon"\n'
+                  + _terms(("weapon", "W", "武器")))
+    glossary = load_glossary(path)
+    assert glossary.terms == (Term(("weapon", "W"), ("武器",), "x", "x"),)
+    assert glossary.case_sensitive == {"W"} and glossary.informal == {"gun": "weapon"}
+
+
+def test_informal_names_are_searched_by_their_formal_name():
+    assert INFORMAL["killer robots"] == "lethal autonomous weapons systems"
+    assert formalize("do killer robots obey IHL?") == \
+        "do lethal autonomous weapons systems obey IHL?"
+    assert formalize("the Campaign to Stop Killer Robots") == "the Campaign to Stop Killer Robots"
 
 
 @pytest.mark.parametrize(

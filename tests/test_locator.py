@@ -1,49 +1,11 @@
-"""Symbols and paragraph locators parsed out of questions (index.search.locators)."""
+"""Paragraph locators parsed out of questions (index.search.locators); symbols: test_symbols."""
 
 import pytest
 
-from index.search.locators import Locator, find_symbols, ga_resolution_symbols, parse_locators
+from index.search.locators import Locator, parse_locators
 
 SYM = "CCW/GGE.1/2023/2"
 GP = "CCW/MSP/2019/9"
-
-
-# ---- symbols ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text, symbols",
-    [
-        ("A/RES/78/241", ["A/RES/78/241"]),
-        ("[on the report of the First Committee (A/78/409, para. 89)]", ["A/78/409"]),
-        ("CCW/GGE.1/2023/WP.4/Rev.2 关于自主武器系统的条款草案", ["CCW/GGE.1/2023/WP.4/Rev.2"]),
-        ("根据 CCW/CONF.V/10 号文件所载第五次审查会议决定 1", ["CCW/CONF.V/10"]),
-        ("CD/2090 and A/C.1/78/L.56.", ["CD/2090", "A/C.1/78/L.56"]),
-        ("Security Council resolution S/RES/2231 (2015)", ["S/RES/2231"]),
-        ("最后报告(CCW/MSP/2022/7)所载如下决定", ["CCW/MSP/2022/7"]),
-        ("CCW/GGE.1/2023/ CRP.2 号文件", ["CCW/GGE.1/2023/CRP.2"]),
-        ("通过了会议议程(CCW/ \n\nGGE.1/2023/1)", ["CCW/GGE.1/2023/1"]),
-        ("See CCW/GGE.1/2023/2, then CCW/GGE.1/2023/2 again.", [SYM]),
-        ("ccw/gge.1/2023/wp.4/rev.2", ["CCW/GGE.1/2023/WP.4/Rev.2"]),
-        ("https://undocs.org/A/RES/78/241", ["A/RES/78/241"]),
-    ],
-)
-def test_find_symbols(text, symbols):
-    assert find_symbols(text) == symbols
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the 2023/2024 session",
-        "resolution 51/22 of 7 October 2022",
-        "a 2/2 split",
-        "and/or TCP/IP km/h",
-        "",
-    ],
-)
-def test_find_symbols_ignores_dates_fractions_and_words(text):
-    assert find_symbols(text) == []
 
 
 # ---- locators -----------------------------------------------------------------------------
@@ -145,15 +107,3 @@ def test_duplicates_are_dropped():
 )
 def test_no_false_positives(text):
     assert parse_locators(text) == []
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("General Assembly resolution 78/241", ["A/RES/78/241"]),
-    ("what does resolution 78/241 para 2 say?", ["A/RES/78/241"]),
-    ("联大第 78/241 号决议", ["A/RES/78/241"]),
-    ("大会第78/241号决议", ["A/RES/78/241"]),
-    ("Human Rights Council resolution 51/22 of 7 October 2022", []),
-    ("the Security Council in resolution 1540", []),
-])
-def test_general_assembly_resolutions_cited_by_number(text, expected):
-    assert ga_resolution_symbols(text) == expected

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.models import ROMAN, ZH_NUMERALS
-from index.ingest.clean import SYMBOL_RE, Line
+from index.ingest.clean import Line
+from index.un.symbols import PRINTED_SYMBOL_RE
 
 ZH_NUM = "一二三四五六七八九十"
 
@@ -58,7 +59,7 @@ def zh_numeral_to_roman(numeral: str) -> str:
 
 def classify(text: str, lang: str, in_table: bool) -> tuple[str, str | None, str]:
     """Return (kind, marker, text after the marker) for one stripped line."""
-    if in_table and SYMBOL_RE.match(text):
+    if in_table and PRINTED_SYMBOL_RE.match(text):
         return "row", None, text
     if _TABLE_HEADER.match(text):
         return "table-header", None, text

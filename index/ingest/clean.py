@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 
 from index.language import is_cjk
 
-# A UN document symbol: starts with a letter, at least one slash ("A/RES/78/241", "CD/2090").
-SYMBOL_RE = re.compile(r"\b[A-Z][A-Z0-9.\-]*(?:/[A-Za-z0-9.\-]*[A-Za-z0-9])+")
-
 _JOB_LINE = re.compile(r"^\s*\d{2}-\d{5}\s*\([A-Z]\)(\s+\d{6})?\s*$")  # 23-26252 (E) 100124
 _BARCODE = re.compile(r"^\s*\*\d{6,}\*\s*$")  # *2326252*
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")

@@ -13,7 +13,8 @@ from pathlib import Path
 from index.ingest.blocks import cut_blocks
 from index.errors import DocumentError
 from index.models import Document
-from index.ingest.clean import SYMBOL_RE, clean_text, ends_final, join_lines
+from index.ingest.clean import clean_text, ends_final, join_lines
+from index.un.symbols import PRINTED_SYMBOL_RE
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
@@ -55,7 +56,7 @@ def detect_symbol(text: str) -> str | None:
     """The symbol printed in the page header: at the start or end of one of the first lines."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:HEADER_LINES]
     for line in lines:
-        for match in SYMBOL_RE.finditer(line):
+        for match in PRINTED_SYMBOL_RE.finditer(line):
             if match.start() == 0 or match.end() == len(line):
                 return match.group(0)
     return None

@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from index.errors import ConfigError, StoreError
-from index.search.locators import find_symbols
+from index.un.symbols import find_symbols
 
 __all__ = ["tokenize", "KeywordIndex"]
 
