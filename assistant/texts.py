@@ -63,6 +63,7 @@ ANSWER_PANEL = {
 }
 MARKER_TITLE = "show the paragraph"  # the tooltip of a clickable [n]
 EXPORT_QUOTED = "Quoted: “{quote}”"  # under a citation in the exported Markdown
+GLOSSARY_COLUMNS = {"en": "English", "zh": "中文"}  # the glossary's table, one column each
 
 # ---- the page: status lines and messages (assistant/ui/handlers.py) ---------------------------
 # Shown before the question's language is known, or about the page itself: both languages.

@@ -19,7 +19,7 @@ from index.models import Paragraph
 
 from ..answer import Answer
 from ..guard import MARKER
-from ..texts import ANSWER_PANEL, EXPORT_QUOTED, MARKER_TITLE
+from ..texts import ANSWER_PANEL, EXPORT_QUOTED, GLOSSARY_COLUMNS, MARKER_TITLE
 
 Counterpart = Callable[[Paragraph], "Paragraph | None"]
 
@@ -197,7 +197,7 @@ def not_found(message: str, nearest: list[Paragraph], lang: str) -> str:
 
 
 def glossary_markdown() -> str:
-    rows = ["| English | 中文 | |", "|---|---|---|"]
+    rows = [f"| {GLOSSARY_COLUMNS['en']} | {GLOSSARY_COLUMNS['zh']} | |", "|---|---|---|"]
     for term in TERMS:
         abbreviations = [f for f in term.en[1:] if f.isupper()]
         english = term.preferred_en + (f" ({', '.join(abbreviations)})" if abbreviations else "")
