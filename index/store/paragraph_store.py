@@ -216,7 +216,7 @@ class ParagraphStore:
         """The live collection, resolved once: several queries for one question share it
         (resolving the pointer and counting cost ~4 ms a query)."""
         return self.read_with_retry(lambda collection: Snapshot(collection, collection.count(),
-                                                                self))
+                                                                self.read_with_retry))
 
     def with_keyword_texts(self) -> list[tuple[Paragraph, str]]:
         """Every paragraph with the text the keyword index sees, in one pass over the store."""

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from index.errors import ConfigError
 from index.models import Paragraph
-
-if TYPE_CHECKING:
-    from index.store.paragraph_store import ParagraphStore
 
 
 @dataclass(frozen=True)
 class Snapshot:
     collection: object
     total: int
-    store: ParagraphStore | None = None  # to reopen and retry when another process wrote
+    # The store's read_with_retry: reopens and retries when another process wrote.
+    read_again: Callable | None = None
 
     def _query(self, **query) -> dict:
         try:
             return self.collection.query(**query)
         except Exception:  # noqa: BLE001 - an outdated client: read through the store again
-            if self.store is None:
+            if self.read_again is None:
                 raise
-            return self.store.read_with_retry(lambda collection: collection.query(**query))
+            return self.read_again(lambda collection: collection.query(**query))
 
     def similar(self, vector: list[float], k: int, where: dict | None = None
                 ) -> list[tuple[Paragraph, float]]:

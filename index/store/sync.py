@@ -11,17 +11,31 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Iterator, Protocol
+
+from langchain_core.embeddings import Embeddings
 
 from index.models import ParsedDocument
 from index.store.embedded_text import EmbeddingRow, embedding_rows
 
-if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
-
-    from index.store.paragraph_store import ParagraphStore
-
 EMBED_BATCH = 16
+
+
+class SyncTarget(Protocol):
+    """What syncing needs of a store: index.store.paragraph_store.ParagraphStore, which calls
+    these functions from its sync and rebuild (so this module cannot import it)."""
+
+    embedder: Embeddings
+
+    def collection(self, required: bool = True): ...
+    def new_collection(self): ...
+    def point_to(self, collection) -> None: ...
+    def live_collection_name(self) -> str | None: ...
+    def drop_collections_except(self, keep: set) -> None: ...
+    def pages(self, include: list[str], **query) -> Iterator[dict]: ...
+    def metadata_pages(self) -> Iterator[list[dict]]: ...
+    def mark_pending(self, doc_ids, pending: bool) -> None: ...
+    def mark_written(self) -> None: ...
 
 
 @dataclass
@@ -37,7 +51,7 @@ class SyncReport:
     seconds: float = 0.0
 
 
-def sync_documents(store: ParagraphStore, documents: list[ParsedDocument],
+def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
                    scope: list[Path] | None = None, progress: bool = True,
                    on_progress: Callable[[int, int], None] | None = None,
                    stop: threading.Event | None = None) -> SyncReport:
@@ -107,7 +121,7 @@ def sync_documents(store: ParagraphStore, documents: list[ParsedDocument],
     return report
 
 
-def rebuild_collection(store: ParagraphStore, documents: list[ParsedDocument],
+def rebuild_collection(store: SyncTarget, documents: list[ParsedDocument],
                        progress: bool = True) -> SyncReport:
     """Index everything into a fresh collection, then switch the pointer to it."""
     started = time.perf_counter()
@@ -123,7 +137,7 @@ def rebuild_collection(store: ParagraphStore, documents: list[ParsedDocument],
                       seconds=time.perf_counter() - started)
 
 
-def _vanished_documents(store: ParagraphStore, keep: set[str], scope: list[Path] | None
+def _vanished_documents(store: SyncTarget, keep: set[str], scope: list[Path] | None
                         ) -> tuple[set[str], int]:
     """Documents (not in ``keep``) indexed from a file under ``scope`` that is gone, and
     how many records they have; one paged pass over the metadata."""
