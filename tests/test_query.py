@@ -4,6 +4,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 import assistant.chain
+import index.search.locators as locators_module
 import index.search.query as query_module
 from assistant.chain import answer_question
 from assistant.settings import Settings
@@ -27,12 +28,15 @@ class Counting:
 
 @pytest.fixture
 def counted(monkeypatch):
+    parse = Counting(locators_module.parse_locators)
     calls = {"analyse": Counting(assistant.chain.analyse),
-             "detect_lang": Counting(query_module.detect_lang),
-             "parse_locators": Counting(query_module.parse_locators)}
+             "detect_lang": Counting(query_module.detect_lang), "parse_locators": parse}
     monkeypatch.setattr(assistant.chain, "analyse", calls["analyse"])
     monkeypatch.setattr(query_module, "detect_lang", calls["detect_lang"])
-    monkeypatch.setattr(query_module, "parse_locators", calls["parse_locators"])
+    # every caller of the locator grammar in the answer's path: analysis, and the check for
+    # paragraph numbers the grammar cannot place
+    monkeypatch.setattr(query_module, "parse_locators", parse)
+    monkeypatch.setattr(locators_module, "parse_locators", parse)
     return calls
 
 

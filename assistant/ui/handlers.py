@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from index.errors import AssistantError, NotFoundError, QueryError, QueryTooLong
-from index.search.locators import normalize as normalize_citation
+from index.un.symbols import normalize as normalize_citation
 from index.search.lookup import look_up
 from index.models import Paragraph
 from index.search.query import MAX_HISTORY_TURNS, Query

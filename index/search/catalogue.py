@@ -14,7 +14,7 @@ from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Par
                           split_reply)
 from index.search.keyword import KeywordIndex
 from index.store.paragraph_store import ParagraphStore
-from index.search.locators import find_symbols, ga_resolution_symbols  # moving to index.un.symbols
+from index.un.symbols import find_symbols, ga_resolution_symbols
 
 # How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
 # read): a document added or removed from the terminal is served within about this long.

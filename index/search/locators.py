@@ -20,9 +20,8 @@ from index.search.locator_numbers import (LIST_SEP, NUMBER, NUMBER_END, RANGE_SE
                                           ZH_NUMERAL, annex_part, expand_numbers,
                                           paragraph_number)
 from index.un.symbols import normalize, symbol_spans
-from index.un.symbols import find_symbols, ga_resolution_symbols  # noqa: F401  (callers move to index.un.symbols)
 
-__all__ = ["Locator", "names_a_paragraph", "normalize", "parse_locators"]
+__all__ = ["Locator", "names_a_paragraph", "parse_locators"]
 
 
 @dataclass(frozen=True)
@@ -281,9 +280,12 @@ _NUMBERED_PARAGRAPH_RE = re.compile(
 )
 
 
-def names_a_paragraph(text: str) -> bool:
+def names_a_paragraph(text: str, locators: list[Locator] | None = None) -> bool:
     """True when ``text`` names a paragraph by number or item, whether or not it exists:
-    "para. 99999", "第 21 段(c)", "OP 2", "footnote 3" — but not "what happened in 2023?"."""
+    "para. 99999", "第 21 段(c)", "OP 2", "footnote 3" — but not "what happened in 2023?".
+    ``locators``: the text's locators when already parsed (the text is then not parsed again)."""
     text = normalize(text or "")
-    return (any(loc.number or loc.item for loc in parse_locators(text))
+    if locators is None:
+        locators = parse_locators(text)
+    return (any(loc.number or loc.item for loc in locators)
             or _NUMBERED_PARAGRAPH_RE.search(text) is not None)

@@ -12,8 +12,9 @@ from index.errors import NotFoundError, QueryError
 from index.language import detect_lang
 from index.models import Paragraph, split_reply
 from index.search.catalogue import Catalogue, document_order
-from index.search.locators import Locator, find_symbols, names_a_paragraph, normalize, parse_locators
+from index.search.locators import Locator, names_a_paragraph, parse_locators
 from index.search.query import Query
+from index.un.symbols import find_symbols, normalize
 
 NEAREST = 5
 MESSAGE_CHARS = 120  # a citation quoted in an error message is cut to this, so it stays one line

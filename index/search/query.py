@@ -114,7 +114,8 @@ class Query:
         named = _named([standalone], documents)[0]
         context = named[0] if named else None
         return replace(self, standalone=standalone, rewritten=True,
-                       locators=_paragraph_locators(standalone, context), context_symbol=context,
+                       locators=_paragraph_locators(parse_locators(standalone), context),
+                       context_symbol=context,
                        document_symbols=tuple(named), search_lang=detect_lang(standalone),
                        _vectors={})
 
@@ -138,9 +139,10 @@ def analyse(question: str, history=(), documents: Documents | None = None,
     follow_up = is_follow_up(text, lang)
     standalone = f"{turns[-1]} {text}" if turns and follow_up else text
     last_two = [*(named[1] if turns else []), *named[0]]
+    locators = parse_locators(text)
     return Query(text=text, history=turns, lang=lang,
-                 locators=_paragraph_locators(text, context),
-                 names_paragraph=names_a_paragraph(text), context_symbol=context,
+                 locators=_paragraph_locators(locators, context),
+                 names_paragraph=names_a_paragraph(text, locators), context_symbol=context,
                  document_symbols=tuple(dict.fromkeys(last_two)), follow_up=follow_up,
                  standalone=standalone, search_lang=lang)
 
@@ -149,10 +151,11 @@ def _named(texts: list[str], documents: Documents | None) -> list[list[str]]:
     return [documents.named_symbols(t) if documents is not None else [] for t in texts]
 
 
-def _paragraph_locators(text: str, context_symbol: str | None) -> tuple[Locator, ...]:
-    """The paragraphs and items ``text`` names, each in its own document or the context's."""
+def _paragraph_locators(locators: list[Locator], context_symbol: str | None
+                        ) -> tuple[Locator, ...]:
+    """The paragraphs and items named, each in its own document or the context's."""
     return tuple(Locator(loc.symbol or context_symbol, loc.part, loc.number, loc.item)
-                 for loc in parse_locators(text) if loc.number or loc.item)
+                 for loc in locators if loc.number or loc.item)
 
 
 def is_follow_up(question: str, lang: str) -> bool:
