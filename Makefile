@@ -47,16 +47,16 @@ eval-answers: setup
 	$(PY) -m assistant eval $(QA) --store $(STORE) --out eval/out/answers-$(notdir $(basename $(QA)))-$(LLM) --llm $(LLM)
 
 bench: setup
-	$(PY) eval/benchmark.py
+	$(PY) -m eval.bench.retrieval
 
 bench-ingest: setup
-	$(PY) eval/ingest_benchmark.py
+	$(PY) -m eval.bench.ingest
 
 bench-reliability: setup
-	$(PY) -m eval.reliability_benchmark
+	$(PY) -m eval.bench.reliability
 
 bench-ui: setup browser
-	$(PY) eval/ui_benchmark.py --store $(STORE)
+	$(PY) -m eval.bench.ui --store $(STORE)
 
 clean:
 	rm -rf $(VENV) data eval/out

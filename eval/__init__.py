@@ -1,1 +1,5 @@
-"""Evaluation: QA sets, retrieval metrics, the runner and its reports."""
+"""Evaluation: QA sets, retrieval and answer metrics, the runners and their reports."""
+
+from .evaluation import evaluate, summary_lines
+
+__all__ = ["evaluate", "summary_lines"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .judge import judge, summarize_judged
-from .metrics import _covers, _targets, item_metrics, matches, summarize
+from .metrics import covers, item_metrics, item_targets, matches, summarize
 from .qaset import QAItem
 from .report import write_report
 from .runner import latency_summary
@@ -27,8 +27,8 @@ AnswerFn = Callable[[str, list[str]], dict]  # (question, history) -> Answer.to_
 def answer_metrics(record: dict, item: QAItem) -> dict:
     citations = record["citations"]
     correct = [c for c in citations if matches(c, item)]
-    targets = _targets(item)
-    covered = [t for t in targets if any(_covers(c, t) for c in citations)]
+    targets = item_targets(item)
+    covered = [t for t in targets if any(covers(c, t) for c in citations)]
     return {
         "citations": len(citations),
         "correct_citations": len(correct),

@@ -68,18 +68,20 @@ def matches_evidence(record: dict, fragment: str) -> bool:
     return bool(needle) and needle in _squash(record.get("text"))
 
 
-def _targets(item: QAItem) -> list:
+def item_targets(item: QAItem) -> list:
+    """What a record can be credited for: ("gold", entry) and ("evidence", fragment) pairs."""
     return [("gold", g) for g in item.gold] + [("evidence", e) for e in item.evidence]
 
 
-def _covers(record: dict, target) -> bool:
+def covers(record: dict, target) -> bool:
+    """Whether ``record`` is the gold paragraph, or holds the evidence fragment, of ``target``."""
     kind, value = target
     return matches_gold(record, value) if kind == "gold" else matches_evidence(record, value)
 
 
 def matches(record: dict, item: QAItem) -> bool:
     """Whether a retrieved record counts as relevant to ``item``."""
-    return any(_covers(record, target) for target in _targets(item))
+    return any(covers(record, target) for target in item_targets(item))
 
 
 def item_metrics(records: list[dict], item: QAItem) -> dict:
@@ -89,12 +91,12 @@ def item_metrics(records: list[dict], item: QAItem) -> dict:
     (gold entries plus evidence fragments) that some top-5 record covers. Items with no
     targets (typically unanswerable ones) get None for every metric.
     """
-    targets = _targets(item)
+    targets = item_targets(item)
     if not targets:
         return {name: None for name in METRICS} | {"first_rank": None}
     first = next((i for i, r in enumerate(records, 1) if matches(r, item)), None)
     top5 = records[:5]
-    covered = sum(any(_covers(r, t) for r in top5) for t in targets)
+    covered = sum(any(covers(r, t) for r in top5) for t in targets)
     return {
         "hit@1": float(first == 1),
         "hit@5": float(first is not None and first <= 5),

@@ -5,7 +5,7 @@
 
 Each row of results.jsonl keeps the model's draft (its quote and answer), the passages it was
 given and its choice of passage with the probabilities, so a change to the checks
-(assistant.chain.checked_answer, assistant.evidence) or to the refusal threshold
+(assistant.quoted_answer.checked_answer, assistant.evidence) or to the refusal threshold
 (``select_min_prob``) is scored in seconds: the model's words do not depend on them (and at
 temperature 0 a rerun gives the same drafts). Record with ``select_min_prob`` 0, so that every
 question has a draft. ``--sweep`` prints the judged figures for a range of thresholds: the
@@ -19,11 +19,15 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.chain import NOT_IN_CORPUS, UNSUPPORTED, checked_answer, refusal
+from assistant.free_answer import NOT_IN_CORPUS
+from assistant.quoted_answer import checked_answer
+from assistant.replies import refusal
+from assistant.texts import UNSUPPORTED
 from eval.answers import answer_metrics, summarize_answers
 from eval.judge import judge
 from eval.qaset import QAItem, load_qa
 from index.models import Hit
+from index.search.query import Query
 from index.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,19 +43,19 @@ def replay(rows: list[dict], retriever: Retriever, items: dict[str, QAItem],
         draft = row.get("draft", "")
         selection = row.get("selection")
         if row.get("given") and (draft or selection):
-            given = {int(k): retriever.paragraphs[pid] for k, pid in row["given"].items()}
-            hits = [Hit(retriever.paragraphs[r["id"]], r.get("score", 0.0), ())
-                    for r in row.get("retrieved", []) if r["id"] in retriever.paragraphs]
+            paragraphs = retriever.catalogue.paragraphs
+            given = {int(k): paragraphs[pid] for k, pid in row["given"].items()}
+            hits = [Hit(paragraphs[r["id"]], r.get("score", 0.0), ())
+                    for r in row.get("retrieved", []) if r["id"] in paragraphs]
             question = row["question"]
-            standalone = row.get("standalone_question") or question
             if selection and (selection["key"] is None or selection["probability"] < min_prob):
                 answer = refusal(question, row["lang"], hits, UNSUPPORTED)
             elif NOT_IN_CORPUS in draft or not draft:
                 answer = None
             else:
                 chosen = ({selection["key"]: given[selection["key"]]} if selection else given)
-                answer = checked_answer(question, standalone, row["lang"], draft, chosen, hits,
-                                        retriever)
+                answer = checked_answer(recorded_query(row, items[row["id"]], retriever), draft,
+                                        chosen, hits, retriever)
             if answer is not None:
                 row.update(answer=answer.text, refused=answer.refused,
                            citations=[c.to_record() for c in answer.citations])
@@ -59,6 +63,15 @@ def replay(rows: list[dict], retriever: Retriever, items: dict[str, QAItem],
         row["judged"] = judge(row, items[row["id"]])
         out.append(row)
     return out
+
+
+def recorded_query(row: dict, item: QAItem, retriever: Retriever) -> Query:
+    """The question as the chain read it when the row was recorded: analysed with the item's
+    history, then reworded to the recorded standalone question (a model's rewrite)."""
+    query = retriever.analyse(row["question"], list(item.history))
+    standalone = row.get("standalone_question") or query.standalone
+    return query if standalone == query.standalone else query.reworded(standalone,
+                                                                        retriever.catalogue)
 
 
 def main() -> int:
@@ -78,7 +91,7 @@ def main() -> int:
         rows = [json.loads(line) for line in handle if line.strip()]
     for threshold in (SWEEP if args.sweep else (args.min_prob,)):
         summary = summarize_answers(replay(rows, retriever, items, threshold),
-                                    set(retriever.paragraphs))
+                                    set(retriever.catalogue.paragraphs))
         overall = summary["overall"]
         judged = summary["judged"]["overall"]
         print(json.dumps({"min_prob": threshold, "judged_correct": judged["judged_correct"],

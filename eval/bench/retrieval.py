@@ -1,8 +1,9 @@
 """Benchmark: retrieval and judged answers on both QA sets, vs the naive baseline; query
 latency, indexing time, test time, answer latency and memory.
 
-    python eval/benchmark.py [--qa eval/qa.jsonl eval/qa_fresh.jsonl] [--out eval/out/benchmark]
-                             [--with-tests] [--answers N] [--local N]
+    python -m eval.bench.retrieval [--qa eval/qa.jsonl eval/qa_fresh.jsonl]
+                                   [--out eval/out/benchmark] [--with-tests] [--answers N]
+                                   [--local N]
 
 Every QA set gets retrieval figures and the extractive answers judged by their keys; --local N
 also judges the local model's answers on each set's first N items (the per-item answers are kept
@@ -15,22 +16,22 @@ measured on this machine in this run; nothing here is asserted (timed assertions
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.services import index_paths, open_store
+from assistant.settings import Settings
+from eval.baseline import NaiveBaseline
+from eval.qaset import load_qa
+from eval.report import write_benchmark
+from eval.runner import latency_summary, run_retrieval_eval
+from index.search.retriever import Retriever
 
-from assistant.services import index_paths, open_store  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from eval.baseline import NaiveBaseline  # noqa: E402
-from eval.qaset import load_qa  # noqa: E402
-from eval.report import write_benchmark  # noqa: E402
-from eval.runner import latency_summary, run_retrieval_eval  # noqa: E402
-from index.search.retriever import Retriever  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]  # the repository: QA sets, outputs, the test suite
 
 LATENCY_ROUNDS = 3
 
@@ -115,8 +116,8 @@ def judged_answers(store_dir: Path, items, out_dir: Path, llm: str, limit: int |
     def answer(question, history):
         return answer_question(question, history, retriever, model, settings).to_record()
 
-    summary = run_answer_eval(items[:limit], answer, out_dir, set(retriever.paragraphs), llm,
-                              progress=False)
+    summary = run_answer_eval(items[:limit], answer, out_dir, set(retriever.catalogue.paragraphs),
+                              llm, progress=False)
     judged, overall = summary["answers"]["judged"]["overall"], summary["answers"]["overall"]
     return {"n": judged["n"], "judged_correct": judged["judged_correct"],
             "confidently_wrong": judged["confidently_wrong"],
@@ -179,7 +180,8 @@ def render(results: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.bench.retrieval",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--qa", type=Path, nargs="+",
                         default=[ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "qa_fresh.jsonl"],
                         help="QA sets; the first one also times queries and answers")
@@ -192,7 +194,7 @@ def main() -> int:
     args = parser.parse_args()
 
     items = load_qa(args.qa[0])
-    results: dict = {"machine": {"cores": __import__("os").cpu_count()}}
+    results: dict = {"machine": {"cores": os.cpu_count()}}
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
         results["indexing"] = measure_indexing(store_dir)

@@ -1,7 +1,7 @@
 """UI benchmark: time to a usable page and time to the first visible token, in a real browser.
 
-    python eval/ui_benchmark.py [--store data/store] [--questions 8] [--llm none local]
-                                [--startup] [--out eval/out/ui-benchmark]
+    python -m eval.bench.ui [--store data/store] [--questions 8] [--llm none local]
+                            [--startup] [--out eval/out/ui-benchmark]
 
 For each model it starts `assistant ui` on a free loopback port, drives the page with Playwright
 and Debian's chromium, presses Enter on each question and measures until the answer's first
@@ -14,7 +14,6 @@ ui-benchmark.json / .md under --out.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import statistics
@@ -23,12 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from eval.browser import CHROMIUM, CHROMIUM_ARGS, ask, free_port, new_conversation
+from eval.qaset import load_qa
+from eval.report import write_benchmark
 
-from eval.browser import (CHROMIUM, CHROMIUM_ARGS, ask, free_port,  # noqa: E402
-                          new_conversation)
-from eval.qaset import load_qa  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]  # the repository: `make run`, QA set, outputs
+
 
 def start(command: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -106,7 +105,8 @@ def summary(ms: list[float]) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.bench.ui",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", default="data/store")
     parser.add_argument("--questions", type=int, default=8, choices=range(1, 51),
                         metavar="N (1-50)")
@@ -159,11 +159,7 @@ def main() -> int:
             finally:
                 stop(process)
         browser.close()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ui-benchmark.json").write_text(json.dumps(results, indent=2))
-    table = render(results)
-    (args.out / "ui-benchmark.md").write_text(table + "\n")
-    print(table)
+    write_benchmark(args.out, "ui-benchmark", results, render(results))
     return 0
 
 

