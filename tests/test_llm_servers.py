@@ -132,7 +132,7 @@ def test_remote_openai_compatible_server_answers_with_checked_citations(real_sto
     assert answer.mode in ("llm", "refusal")
     given = {h.paragraph.id for h in answer.passages}
     assert all(c.paragraph.id in given for c in answer.citations)
-    assert all(c.paragraph.id in retriever.paragraphs for c in answer.citations)
+    assert all(c.paragraph.id in retriever.catalogue.paragraphs for c in answer.citations)
     assert "translate_ms" in answer.timings  # the model also translated the question
 
 

@@ -132,5 +132,5 @@ def test_real_store_finds_the_ihl_paragraph_in_both_languages(real_store):
         assert (SYMBOL, "21(a)") in found or (SYMBOL, "21") in found, (question, found)
     # The zh and en versions of the report share paragraph keys.
     en = real_store.get([f"{SYMBOL}|en|body|21(a)"])[0]
-    other = retriever.counterpart(en)
+    other = retriever.catalogue.counterpart(en)
     assert other is not None and other.lang == "zh" and other.key == en.key

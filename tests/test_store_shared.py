@@ -95,14 +95,14 @@ def questions_all_answer(retriever: Retriever) -> bool:
 
 def test_a_document_added_by_another_process_is_served_without_errors(served):
     path, retriever = served
-    before = set(retriever.paragraphs)
+    before = set(retriever.catalogue.paragraphs)
     write_from_another_process("add", path, DATA_DIR / "letter_excerpt.zh.txt")
     # Right after the write, before any reload: no search fails.
     assert questions_all_answer(retriever)
     assert eventually(lambda: questions_all_answer(retriever)
-                      and len(set(retriever.paragraphs) - before) > 0,
+                      and len(set(retriever.catalogue.paragraphs) - before) > 0,
                       seconds=CHANGE_CHECK_S + 5)
-    added = set(retriever.paragraphs) - before
+    added = set(retriever.catalogue.paragraphs) - before
     assert all(pid.startswith("letter-excerpt-zh") or "|zh|" in pid for pid in added), added
     # the new document is found by a search, not only listed
     hits = retriever.search("白俄罗斯 裁军谈判会议", 5)
@@ -112,11 +112,11 @@ def test_a_document_added_by_another_process_is_served_without_errors(served):
 def test_a_document_removed_by_another_process_is_no_longer_served(served):
     path, retriever = served
     write_from_another_process("add", path, DATA_DIR / "letter_excerpt.zh.txt")
-    assert eventually(lambda: any(p.lang == "zh" for p in retriever.paragraphs.values()))
-    symbol = next(p.symbol for p in retriever.paragraphs.values() if p.lang == "en")
+    assert eventually(lambda: any(p.lang == "zh" for p in retriever.catalogue.paragraphs.values()))
+    symbol = next(p.symbol for p in retriever.catalogue.paragraphs.values() if p.lang == "en")
     write_from_another_process("remove", path, symbol)
     assert questions_all_answer(retriever)
-    assert eventually(lambda: not retriever.document(symbol), seconds=CHANGE_CHECK_S + 5)
+    assert eventually(lambda: not retriever.catalogue.document(symbol), seconds=CHANGE_CHECK_S + 5)
     with pytest.raises(NotFoundError):
         look_up(retriever.catalogue, f"{symbol} para. 21")
     assert all(hit.paragraph.symbol != symbol for hit in retriever.search("IHL apply", 5))
@@ -129,5 +129,5 @@ def test_a_rebuild_by_another_process_keeps_searches_working(served):
                                DATA_DIR / "letter_excerpt.zh.txt")
     assert questions_all_answer(retriever)
     assert eventually(lambda: retriever.catalogue.current().stamp != old_generation
-                      and any(p.lang == "zh" for p in retriever.paragraphs.values()))
+                      and any(p.lang == "zh" for p in retriever.catalogue.paragraphs.values()))
     assert questions_all_answer(retriever)

@@ -153,10 +153,10 @@ def test_two_sessions_keep_separate_histories(server, browser):
 
 def test_markup_in_questions_and_documents_never_runs(server, browser):
     url, retriever = server
-    target = next(p for p in retriever.paragraphs.values()
+    target = next(p for p in retriever.catalogue.paragraphs.values()
                   if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "25")
     evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-    retriever.paragraphs[target.id] = type(target)(**{**target.__dict__, "text": evil})
+    retriever.catalogue.paragraphs[target.id] = type(target)(**{**target.__dict__, "text": evil})
     try:
         page = open_page(browser, url)
         ask(page, f"What was adopted on 19 May 2023? {evil}", 0)
@@ -169,7 +169,7 @@ def test_markup_in_questions_and_documents_never_runs(server, browser):
         assert page.evaluate("() => window.__xss") is None
         page.close()
     finally:
-        retriever.paragraphs[target.id] = target
+        retriever.catalogue.paragraphs[target.id] = target
 
 
 def test_chat_endpoint_answers_scripts_through_gradio_client(server):

@@ -84,7 +84,7 @@ def test_extractive_fallback_is_said_in_the_status(fake_retriever):
 
 def test_markup_in_documents_and_answers_is_shown_as_text(fake_retriever):
     evil = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
-    paragraph = next(iter(fake_retriever.paragraphs.values()))
+    paragraph = next(iter(fake_retriever.catalogue.paragraphs.values()))
     answer = Answer(question=evil, lang="en", text=f"{evil} [1]",
                     citations=[Citation(1, paragraph, paragraph.label())])
     message = render.answer_message(answer, 1)
@@ -92,7 +92,7 @@ def test_markup_in_documents_and_answers_is_shown_as_text(fake_retriever):
     tampered = type(paragraph)(**{**paragraph.__dict__, "text": evil})
     block = render.paragraph_block(tampered, "en", lambda p: None)
     assert "<script>" not in block and "&lt;script&gt;alert(1)&lt;/script&gt;" in block
-    panel = render.sources_panel([(1, answer)], fake_retriever.counterpart)
+    panel = render.sources_panel([(1, answer)], fake_retriever.catalogue.counterpart)
     assert "<script>" not in panel
 
 
@@ -107,7 +107,7 @@ def test_verify_gives_the_exact_text_or_the_nearest_valid_ones(fake_retriever):
 
 def test_document_view_highlights_the_cited_paragraph_among_its_neighbours(fake_retriever):
     h = handlers(fake_retriever)
-    target = next(p for p in fake_retriever.paragraphs.values()
+    target = next(p for p in fake_retriever.catalogue.paragraphs.values()
                   if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "21")
     view = h.open_paragraph(target.id)
     assert 'class="para highlight" id="focus"' in view
@@ -152,7 +152,7 @@ def test_chat_api_says_why_it_refuses_bad_input(fake_retriever):
 def test_settings_and_corpus_are_described(fake_retriever):
     h = handlers(fake_retriever)
     assert "passages per answer: 3" in h.settings_line() and "extractive" in h.settings_line()
-    assert f"{len(fake_retriever.paragraphs)} citable paragraphs" in h.corpus_line()
+    assert f"{len(fake_retriever.catalogue.paragraphs)} citable paragraphs" in h.corpus_line()
 
 
 def test_a_chinese_citation_that_does_not_exist_is_answered_in_chinese(fake_retriever):

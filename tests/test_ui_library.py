@@ -93,7 +93,7 @@ def test_remove_drops_the_document_and_its_uploaded_file(page, tmp_path):
     message = page.library.remove("A/RES/78/241")
     assert message.startswith("Removed A/RES/78/241 (en, 15 paragraphs)")
     assert not (tmp_path / "library" / "a-res-78-241.en.pdf").exists()
-    assert not any(p.symbol == "A/RES/78/241" for p in page.retriever.paragraphs.values())
+    assert not any(p.symbol == "A/RES/78/241" for p in page.retriever.catalogue.paragraphs.values())
     assert page.library.remove("A/RES/78/241") == "no document 'A/RES/78/241' in the index"
     assert page.library.remove("") == "Choose a document to remove first."
 
@@ -120,7 +120,7 @@ def test_two_uploads_with_one_file_name_keep_their_own_files(page, tmp_path):
         "a-res-78-241.en.pdf", "x-2.en.pdf"]
     page.library.remove("A/RES/78/241")
     assert (tmp_path / "library" / "x-2.en.pdf").exists()
-    assert any(p.symbol == "X/2" for p in page.retriever.paragraphs.values())
+    assert any(p.symbol == "X/2" for p in page.retriever.catalogue.paragraphs.values())
 
 
 def test_the_stop_button_reaches_the_add_in_progress(page, tmp_path):

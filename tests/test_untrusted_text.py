@@ -122,7 +122,7 @@ def test_the_downloaded_export_is_the_same_inert_markdown(planted):
 
 @pytest.mark.parametrize("bad", BAD_INPUTS)
 def test_no_bad_input_opens_anything_in_the_export(planted, bad):
-    paragraph = next(iter(planted.paragraphs.values()))
+    paragraph = next(iter(planted.catalogue.paragraphs.values()))
     tampered = type(paragraph)(**{**paragraph.__dict__, "text": f"Text {bad} end\n{bad}"})
     answer = Answer(question=f"Q {bad}\n{bad}", lang="en", text=f"{bad} A claim [1]{bad}\n{bad}",
                     citations=[Citation(1, tampered, f"Label {bad}")], notice=f"Note {bad}")
@@ -135,7 +135,7 @@ def test_no_bad_input_opens_anything_in_the_export(planted, bad):
                                   "States should keep control [1]: javascript:alert(1)",
                                   "[1]\n[1]: https://evil.example"])
 def test_a_marker_next_to_a_model_written_link_does_not_become_one(planted, text):
-    paragraph = next(iter(planted.paragraphs.values()))
+    paragraph = next(iter(planted.catalogue.paragraphs.values()))
     answer = Answer(question="Q", lang="en", text=text,
                     citations=[Citation(1, paragraph, paragraph.label())])
     assert_inert(render.answer_markdown(answer))
@@ -190,19 +190,19 @@ def test_a_model_quoting_a_planted_marker_cites_only_passages_it_was_given(plant
     assert "to-src-1-7" not in replies[-1].chat[-1]["content"]
     assert "to-src-1-9" not in replies[-1].chat[-1]["content"]
     result = h.chat_api(EN_QUESTION)
-    assert {c["id"] for c in result["citations"]} <= {p.id for p in planted.paragraphs.values()}
+    assert {c["id"] for c in result["citations"]} <= {p.id for p in planted.catalogue.paragraphs.values()}
     assert_inert(result["markdown"])
 
 
 def test_a_marker_no_citation_stands_behind_is_not_clickable(planted):
-    paragraph = next(iter(planted.paragraphs.values()))
+    paragraph = next(iter(planted.catalogue.paragraphs.values()))
     answer = Answer(question="Q", lang="en", text="A claim [1]. Another [3]. Both [1, 3].",
                     citations=[Citation(1, paragraph, paragraph.label())])
     assert clickable_keys(render.answer_message(answer, 1)) == [1]
 
 
 def test_the_terminal_shows_control_characters_as_codes(planted, capsys):
-    paragraph = next(iter(planted.paragraphs.values()))
+    paragraph = next(iter(planted.catalogue.paragraphs.values()))
     tampered = type(paragraph)(**{**paragraph.__dict__, "text": "red \x1b[31mtext\x1b[0m\x07"})
     answer = Answer(question="Q", lang="en", text="A claim\x1b]8;;https://evil\x07 [1]",
                     citations=[Citation(1, tampered, "Label\x1b[2J")])

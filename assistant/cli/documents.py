@@ -134,11 +134,11 @@ def cmd_show(args, settings: Settings) -> int:
     if args.json:
         records = []
         for p in paragraphs:
-            other = retriever.counterpart(p)
+            other = retriever.catalogue.counterpart(p)
             record = p.to_record()
             record["counterpart"] = other.to_record() if other else None
             records.append(record)
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        print_paragraphs(paragraphs, retriever.counterpart)
+        print_paragraphs(paragraphs, retriever.catalogue.counterpart)
     return 0

@@ -114,13 +114,13 @@ def cmd_repl(args, settings: Settings) -> int:
     from ..services import build_retriever
 
     retriever = build_retriever(settings)
-    print(f"{len(retriever.paragraphs)} paragraphs indexed. Ask a question (Chinese or English),")
+    print(f"{len(retriever.catalogue.paragraphs)} paragraphs indexed. Ask a question (Chinese or English),")
     print("or `:show CCW/GGE.1/2023/2 para. 21 (c)`; `:q` quits.")
     history: list[str] = []
     for line in typed_lines("> "):
         try:
             if line.startswith(":show "):
-                print_paragraphs(look_up(retriever.catalogue, line[6:]), retriever.counterpart)
+                print_paragraphs(look_up(retriever.catalogue, line[6:]), retriever.catalogue.counterpart)
             else:
                 print_hits(retriever.search(line, settings.k, history))
                 history.append(line)

@@ -67,7 +67,7 @@ class Library:
         overflow = [Staged(p, p.name, reason=texts.TOO_MANY_FILES.format(name=p.name, limit=limit))
                     for p in paths[limit:]]
         checked: list[Staged] = []
-        indexed = {p.doc_id for p in self.retriever.paragraphs.values()}
+        indexed = {p.doc_id for p in self.retriever.catalogue.paragraphs.values()}
         seen: set[str] = set()
         for path in paths[:limit]:
             item = Staged(path, path.name)
@@ -106,7 +106,7 @@ class Library:
             documents = [self._keep(item) for item in ready]
             report = self.retriever.store.sync(documents, progress=False,
                                                on_progress=on_progress, stop=self._stop)
-            self.retriever.reload()
+            self.retriever.catalogue.reload()
         finally:
             self._indexing.release()
         names = ", ".join(d.document.symbol or d.document.doc_id for d in documents)
@@ -136,7 +136,7 @@ class Library:
             return BUSY
         try:
             removed = remove_from_index(self.settings, self.retriever.store, name)
-            self.retriever.reload()
+            self.retriever.catalogue.reload()
         except AssistantError as exc:
             return str(exc)
         finally:

@@ -97,20 +97,6 @@ class Retriever:
         yield "keyword", [pid for pid, _ in loaded.keywords.search(wording.keywords,
                                                                    self.candidates)]
 
-    # ---- delegations kept while callers move to ``retriever.catalogue`` ---------------------
-    @property
-    def paragraphs(self) -> dict[str, Paragraph]:
-        return self.catalogue.paragraphs
-
-    def counterpart(self, paragraph: Paragraph) -> Paragraph | None:
-        return self.catalogue.counterpart(paragraph)
-
-    def document(self, symbol_or_doc_id: str) -> list[Paragraph]:
-        return self.catalogue.document(symbol_or_doc_id)
-
-    def reload(self) -> None:
-        self.catalogue.reload()
-
 
 def brevity_prior(paragraph: Paragraph) -> float:
     """Down-weight very short records (salutations, signatures, "关于议程项目 5。").
