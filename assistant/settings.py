@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from index.errors import ConfigError
+from index.search.query import MAX_QUESTION_CHARS
 
 from .llm.weights import MODELS
 
@@ -76,7 +77,7 @@ class Settings:
     # off-topic questions sit under them, no answerable one does).
     min_dense_similarity: float = 0.80
     min_keyword_score: float = 8.0
-    max_question_chars: int = 1000
+    max_question_chars: int = MAX_QUESTION_CHARS  # a question, and each earlier turn
     ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
     ui_port: int = 7860
     ui_user: str | None = None  # with ui_password: a login in front of the page

@@ -19,8 +19,9 @@ MAX_HISTORY_FILE_BYTES = 256 * 1024
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def read_history(path: Path | None) -> list[str]:
-    """The earlier questions in a --history-file (a JSON list of strings), checked."""
+def read_history(path: Path | None, limit: int) -> list[str]:
+    """The earlier questions in a --history-file (a JSON list of strings), each checked
+    against ``limit`` characters."""
     from index.search.query import validate_history
 
     if path is None:
@@ -40,7 +41,7 @@ def read_history(path: Path | None) -> list[str]:
     if not isinstance(data, list) or not all(isinstance(turn, str) for turn in data):
         raise QueryError(f"{path}: history must be a JSON list of strings")
     try:
-        return validate_history(data)
+        return validate_history(data, limit)
     except QueryError as exc:
         raise QueryError(f"{path}: {exc}") from exc
 
@@ -50,10 +51,13 @@ def cmd_search(args, settings: Settings) -> int:
 
     from ..services import build_retriever
 
-    query = validate_query(args.query)  # fail before loading anything
-    history = read_history(args.history_file)
+    # Checked before anything loads (a bad question fails in milliseconds), against the one
+    # limit the analysis applies once the index is there to read named documents against.
+    validate_query(args.query, settings.max_question_chars)
+    history = read_history(args.history_file, settings.max_question_chars)
     retriever = build_retriever(settings)
-    hits = retriever.search(query, settings.k, history)
+    query = retriever.analyse(args.query, history, settings.max_question_chars)
+    hits = retriever.search(query, settings.k)
     if args.json:
         print(json.dumps([h.to_record(i) for i, h in enumerate(hits, 1)], ensure_ascii=False,
                          indent=2))
@@ -70,8 +74,8 @@ def cmd_ask(args, settings: Settings) -> int:
     from ..render import print_answer
     from ..services import build_retriever
 
-    question = validate_query(args.question)
-    history = read_history(args.history_file)
+    question = validate_query(args.question, settings.max_question_chars)  # before loading
+    history = read_history(args.history_file, settings.max_question_chars)
     retriever = build_retriever(settings)
     llm = make_chat_model(settings)
     stream = None if args.json else (lambda token: print(token, end="", flush=True))
@@ -120,9 +124,11 @@ def cmd_repl(args, settings: Settings) -> int:
     for line in typed_lines("> "):
         try:
             if line.startswith(":show "):
-                print_paragraphs(look_up(retriever.catalogue, line[6:]), retriever.catalogue.counterpart)
+                catalogue = retriever.catalogue
+                print_paragraphs(look_up(catalogue, line[6:]), catalogue.counterpart)
             else:
-                print_hits(retriever.search(line, settings.k, history))
+                query = retriever.analyse(line, history, settings.max_question_chars)
+                print_hits(retriever.search(query, settings.k))
                 history.append(line)
         except AssistantError as exc:
             report_error(exc, sys.stdout)
