@@ -41,15 +41,10 @@ def free_answer(query: Query, hits: list[Hit], embedder, llm: BaseChatModel, set
     given, passages = numbered_passages(hits, query, settings)
     messages = [SystemMessage(fill("answer", query.lang, passages=passages)),
                 HumanMessage(query.standalone)]
-    try:
-        raw = draft(llm, messages, on_token, timings, started)
-    except Exception as exc:  # any transport or server failure: answer without the model
-        return extractive_answer(query.text, query.lang, hits, "failed", failure_reason(exc))
+    raw, result = model_draft(llm, messages, query, hits, on_token, timings, started)
     if not raw:
-        return extractive_answer(query.text, query.lang, hits, "failed", "empty reply")
-    if NOT_IN_CORPUS in raw:
-        result = refusal(query.text, query.lang, hits, REFUSALS)
-    else:
+        return result  # the model failed: the extractive answer
+    if result is None:
         text, citations, _ = guard(raw, given, query, similarity=similarity_of(embedder))
         if citations:
             result = Answer(question=query.text, lang=query.lang, text=text,
@@ -59,6 +54,23 @@ def free_answer(query: Query, hits: list[Hit], embedder, llm: BaseChatModel, set
             result = refusal(query.text, query.lang, hits, UNSUPPORTED)
     result.draft, result.given = raw, given
     return result
+
+
+def model_draft(llm: BaseChatModel, messages, query: Query, hits: list[Hit],
+                on_token: TokenCallback | None, timings: dict, started: float
+                ) -> tuple[str, Answer | None]:
+    """The model's draft, and the answer that stands in for it where there is one: the
+    extractive answer when the model failed or said nothing (the draft is then ""), a refusal
+    when it said the passages do not cover the question."""
+    try:
+        raw = draft(llm, messages, on_token, timings, started)
+    except Exception as exc:  # any transport or server failure: answer without the model
+        return "", extractive_answer(query.text, query.lang, hits, "failed", failure_reason(exc))
+    if not raw:
+        return "", extractive_answer(query.text, query.lang, hits, "failed", "empty reply")
+    if NOT_IN_CORPUS in raw:
+        return raw, refusal(query.text, query.lang, hits, REFUSALS)
+    return raw, None
 
 
 def similarity_of(embedder):

@@ -25,12 +25,12 @@ from prompts import fill
 from .answer import Answer, Citation, Quote, compose
 from .evidence import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
 from .extractive import best_single_sentence, extractive_answer
-from .free_answer import NOT_IN_CORPUS, numbered_passages
+from .free_answer import model_draft, numbered_passages
 from .grounded import parse_quoted_answer, quote_messages, select_passage
 from .guard import MIN_SIMILARITY
-from .model_calls import TokenCallback, draft, failure_reason, ms_since
+from .model_calls import TokenCallback, failure_reason, ms_since
 from .replies import refusal
-from .texts import REFUSALS, SAYS, UNSUPPORTED
+from .texts import SAYS, UNSUPPORTED
 
 # The field's terms and their expansions: an answer may explain "LAWS" in capitals of its own.
 GLOSSARY_WORDS = frozenset(word.lower() for term in TERMS for form in term.en
@@ -56,16 +56,11 @@ def quoted_answer(query: Query, hits: list[Hit], retriever, llm: BaseChatModel, 
         result = refusal(query.text, query.lang, hits, UNSUPPORTED)
         result.selection, result.given = selection.to_record(), given
         return result
-    try:
-        raw = draft(llm, quote_messages(base, query.lang, query.standalone, selection),
-                    on_token, timings, started)
-    except Exception as exc:  # any transport or server failure: answer without the model
-        return extractive_answer(query.text, query.lang, hits, "failed", failure_reason(exc))
+    messages = quote_messages(base, query.lang, query.standalone, selection)
+    raw, result = model_draft(llm, messages, query, hits, on_token, timings, started)
     if not raw:
-        return extractive_answer(query.text, query.lang, hits, "failed", "empty reply")
-    if NOT_IN_CORPUS in raw:
-        result = refusal(query.text, query.lang, hits, REFUSALS)
-    else:
+        return result  # the model failed: the extractive answer
+    if result is None:
         chosen = {selection.key: given[selection.key]} if selection else given
         result = checked_answer(query, raw, chosen, hits, retriever)
     result.draft, result.given = raw, given

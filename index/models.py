@@ -243,28 +243,38 @@ def render_label(p: Paragraph, lang: str) -> str:
     return _render_zh(p) if lang == "zh" else _render_en(p)
 
 
+# How a paragraph's own place is written: its printed number, or its counted position said as
+# counted (never passed off as an official number), then its item or bullet.
+_PLACE = {
+    "en": {"number": "para. {}", "preamble": "preambular para. {} (counted)",
+           "counted": "counted para. {}", "item": " ({})", "bullet": ", bullet {} (counted)"},
+    "zh": {"number": "第 {} 段", "preamble": "第 {} 段(按顺序计数)", "counted": "第 {} 段(按顺序计数)",
+           "item": "({})分段", "bullet": "第 {} 项(按顺序计数)"},
+}
+
+
+def _place(p: Paragraph, lang: str) -> str:
+    words = _PLACE[lang]
+    if p.number is not None:
+        place = words["number"].format(p.number)
+    else:
+        place = words["preamble" if p.part == PREAMBLE else "counted"].format(p.ordinal)
+    if p.item_ordinal is not None:
+        place += (words["item"].format(p.item) if p.item is not None
+                  else words["bullet"].format(p.item_ordinal))
+    return place
+
+
 def _render_en(p: Paragraph) -> str:
     pieces = [_doc_name(p, "en")]
     if p.part not in (BODY, PREAMBLE, FOOTNOTES):
         pieces.append(p.part)
     if p.kind == "footnote":
         pieces.append(f"footnote {p.ordinal}")
-        return ", ".join(pieces)
-    if p.kind == "row":
+    elif p.kind == "row":
         pieces.append(f"table row {p.ordinal} (counted)")
-        return ", ".join(pieces)
-    if p.number is not None:
-        para = f"para. {p.number}"
-    elif p.part == PREAMBLE:
-        para = f"preambular para. {p.ordinal} (counted)"
     else:
-        para = f"counted para. {p.ordinal}"
-    if p.item_ordinal is not None:
-        if p.item is not None:
-            para += f" ({p.item})"
-        else:
-            para += f", bullet {p.item_ordinal} (counted)"
-    pieces.append(para)
+        pieces.append(_place(p, "en"))
     return ", ".join(pieces)
 
 
@@ -276,13 +286,4 @@ def _render_zh(p: Paragraph) -> str:
         return f"{head}脚注 {p.ordinal}"
     if p.kind == "row":
         return f"{head}{part}表格第 {p.ordinal} 行(按顺序计数)"
-    if p.number is not None:
-        para = f"第 {p.number} 段"
-    else:
-        para = f"第 {p.ordinal} 段(按顺序计数)"
-    if p.item_ordinal is not None:
-        if p.item is not None:
-            para += f"({p.item})分段"
-        else:
-            para += f"第 {p.item_ordinal} 项(按顺序计数)"
-    return f"{head}{part}{para}"
+    return f"{head}{part}{_place(p, 'zh')}"
