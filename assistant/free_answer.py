@@ -1,5 +1,5 @@
 """The default answer: the model answers from numbered passages in its own words, and the
-citation guard keeps the keys it was given that support their sentence (assistant.guard)."""
+citation guard keeps the keys it was given that support their sentence (assistant.citation_guard)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from prompts import fill
 
 from .answer import Answer
 from .extractive import best_sentence, distinct, extractive_answer
-from .guard import guard
+from .citation_guard import guard
 from .model_calls import TokenCallback, draft, failure_reason
 from .replies import refusal
 from .texts import REFUSALS, UNSUPPORTED

@@ -1,6 +1,6 @@
 """Quoted answers (``Settings.quoted_answers``): the model chooses the passage that answers (or
 none), quotes it, then answers from the quote; code checks the quote against the paragraph and
-the answer against the quote (assistant.grounded, assistant.evidence).
+the answer against the quote (assistant.quote_protocol, assistant.quote_checks).
 
 Measured (answers judged by their keys, local 1.5B): on eval/qa.jsonl the quoted answers
 reached judged correct 0.556 / confidently wrong 0.222 at select_min_prob 0.35; on the
@@ -23,11 +23,11 @@ from index.un.glossary import TERMS
 from prompts import fill
 
 from .answer import Answer, Citation, Quote, compose
-from .evidence import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
+from .quote_checks import find_quote, settle_yes_no, unsupported_names, unsupported_numbers
 from .extractive import best_single_sentence, extractive_answer
 from .free_answer import model_draft, numbered_passages
-from .grounded import parse_quoted_answer, quote_messages, select_passage
-from .guard import MIN_SIMILARITY
+from .quote_protocol import parse_quoted_answer, quote_messages, select_passage
+from .citation_guard import MIN_SIMILARITY
 from .model_calls import TokenCallback, failure_reason, ms_since
 from .replies import refusal
 from .texts import SAYS, UNSUPPORTED

@@ -5,7 +5,7 @@
 
 Each row of results.jsonl keeps the model's draft (its quote and answer), the passages it was
 given and its choice of passage with the probabilities, so a change to the checks
-(assistant.quoted_answer.checked_answer, assistant.evidence) or to the refusal threshold
+(assistant.quoted_answer.checked_answer, assistant.quote_checks) or to the refusal threshold
 (``select_min_prob``) is scored in seconds: the model's words do not depend on them (and at
 temperature 0 a rerun gives the same drafts). Record with ``select_min_prob`` 0, so that every
 question has a draft. ``--sweep`` prints the judged figures for a range of thresholds: the

@@ -56,7 +56,7 @@ class FailingChatModel(FakeListChatModel):
 
 
 class ScriptedChatModel:
-    """Builds fake chat models that speak the chain's two-step protocol (assistant.grounded):
+    """Builds fake chat models that speak the chain's two-step protocol (assistant.quote_protocol):
     the passage-selection call (bound with ``logprobs``) gets ``choice`` — {key: probability},
     returned as llama.cpp's token log-probabilities, or None for a server without them — and
     every other call gets the next of ``replies``. Each call's messages are recorded."""

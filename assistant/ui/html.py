@@ -18,7 +18,7 @@ from index.un.glossary import TERMS
 from index.models import Paragraph
 
 from ..answer import Answer
-from ..guard import MARKER
+from ..citation_guard import MARKER
 from ..texts import ANSWER_PANEL, EXPORT_QUOTED, GLOSSARY_COLUMNS, MARKER_TITLE
 
 Counterpart = Callable[[Paragraph], "Paragraph | None"]

@@ -1,6 +1,6 @@
 """The citation guard: unknown keys never shown, unsupported citations and claims removed."""
 
-from assistant.guard import guard, split_sentences
+from assistant.citation_guard import guard, split_sentences
 from index.models import Paragraph
 from index.search.query import analyse
 

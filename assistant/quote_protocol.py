@@ -8,7 +8,7 @@ the processed prompt and the second call reads only its own few tokens:
    nearest passage otherwise (the chair of another body, a count from a symbol).
 2. **Quote, then answer.** The model copies the words of that passage that answer, then writes
    one sentence; code checks the quote against the paragraph (either language version) and the
-   sentence against the quote (assistant.evidence).
+   sentence against the quote (assistant.quote_checks).
 A server that returns no logprobs gets step 2 alone, the model choosing the passage; the quote
 check says which one it used.
 """

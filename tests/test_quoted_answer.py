@@ -1,13 +1,13 @@
 """Answers rest on quoted words: the model chooses a passage (or none), quotes it, and code
-checks the quote and the sentence (assistant.grounded, assistant.evidence, the chain)."""
+checks the quote and the sentence (assistant.quote_protocol, assistant.quote_checks, the chain)."""
 
 import pytest
 
 from fakes import OPEN_CUT_OFF
 from assistant.chain import answer_question
-from assistant.evidence import (find_quote, locate_quote, settle_yes_no, unsupported_names,
+from assistant.quote_checks import (find_quote, locate_quote, settle_yes_no, unsupported_names,
                                 unsupported_numbers)
-from assistant.grounded import parse_quoted_answer
+from assistant.quote_protocol import parse_quoted_answer
 from assistant.settings import Settings
 from index.models import Paragraph
 
