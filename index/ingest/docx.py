@@ -7,7 +7,7 @@ list numbers ("1.", "(a)") that python-docx leaves out, so numbered paragraphs k
 numbers. Footnote references are not part of a run's text, so footnote marks never reach it.
 
 Before python-docx builds the document's tree, its main part is streamed once to refuse a
-paragraph over the length limit (formats.py has already bounded each part's inflated size).
+paragraph over the length limit (files.py has already bounded each part's inflated size).
 """
 
 from __future__ import annotations
