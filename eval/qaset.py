@@ -2,7 +2,8 @@
 
 Each line: {"id", "question", "lang": "zh"|"en", "kind"?, "history"?, "answerable",
 "gold"?: [{"symbol", "number"?, "part"?}], "evidence"?: ["verbatim fragment", ...],
-"answer_keys"?: [[alternative, ...], ...], "answer_not"?: [...], "answer_not_start"?: [...]}.
+"answer_keys"?: [[alternative, ...], ...], "answer_not"?: [...], "answer_not_start"?: [...],
+"corpus"?: "core"|"library"}.
 """
 
 from __future__ import annotations
@@ -36,9 +37,15 @@ class QAItem:
     answer_keys: tuple[tuple[str, ...], ...] = ()
     answer_not: tuple[str, ...] = ()
     answer_not_start: tuple[str, ...] = ()
+    # Which part of the bundled corpus the question is about: "core" (the first five documents)
+    # or "library" (the six added with the library), so figures can be read for each.
+    corpus: str = "core"
     # Where the item came from, so reports can name the file; not part of its identity.
     source: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+
+
+CORPORA = ("core", "library")
 
 
 def load_qa(path: str | Path) -> list[QAItem]:
@@ -122,6 +129,10 @@ def _parse_line(line: str, where: str, source: str, number: int) -> QAItem:
                             "non-empty strings")
     answer_not = _strings(need("answer_not", list, []), f"{where}: answer_not")
     answer_not_start = _strings(need("answer_not_start", list, []), f"{where}: answer_not_start")
+    corpus = need("corpus", str, "core")
+    if corpus not in CORPORA:
+        raise EvalError(f"{where}: field 'corpus' must be one of {', '.join(CORPORA)}, got "
+                        f"{corpus!r}")
     if answerable and not gold and not evidence:
         raise EvalError(f"{where}: answerable item needs 'gold' or 'evidence'")
 
@@ -137,6 +148,7 @@ def _parse_line(line: str, where: str, source: str, number: int) -> QAItem:
         answer_keys=tuple(tuple(group) for group in answer_keys),
         answer_not=tuple(answer_not),
         answer_not_start=tuple(answer_not_start),
+        corpus=corpus,
         source=source,
         line=number,
     )
