@@ -23,6 +23,7 @@ from index.search.lookup import named_paragraphs, one_per_language_pair
 from index.search.query import Query, analyse
 from index.search.relevance import RelevanceGate
 from index.search.retriever import Retriever
+from index.search.scope import Scope
 from prompts import fill
 
 from .answer import Answer
@@ -36,17 +37,18 @@ from .texts import REFUSALS
 
 def answer_question(question: str, history: list[str], retriever: Retriever,
                     llm: BaseChatModel | None, settings, on_token: TokenCallback | None = None,
-                    gate: RelevanceGate | None = None) -> Answer:
+                    gate: RelevanceGate | None = None, scope: Scope | None = None) -> Answer:
     """The answer to ``question`` (``history``: earlier user turns, oldest first).
 
     Args:
         gate: the relevance gate; by default the one ``settings``' cut-offs make.
+        scope: the documents asked of (None: the whole index).
     Raises:
         QueryError: the question or a turn is empty, has no words or is too long.
     """
     started = time.perf_counter()
     # Checked and read once, before any work: every later step reads this query.
-    query = analyse(question, history, retriever.catalogue, settings.max_question_chars)
+    query = analyse(question, history, retriever.catalogue, settings.max_question_chars, scope)
     return answer_query(query, retriever, llm, settings, on_token, gate, started)
 
 

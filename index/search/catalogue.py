@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Paragraph,
                           split_reply)
+from index.errors import QueryError
 from index.search.keyword import KeywordIndex
+from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
 from index.un.symbols import find_symbols, ga_resolution_symbols
 
@@ -54,6 +56,7 @@ class Generation:
     reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
     langs: list[str]
     symbols: set[str]
+    by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
 
 
 class Catalogue:
@@ -78,13 +81,16 @@ class Catalogue:
         keywords.add([p.id for p, _ in records], [text for _, text in records])
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
         reply_parts: dict[str, set[str]] = defaultdict(set)
+        by_document: dict[str, set[str]] = defaultdict(set)
         for p in paragraphs.values():
             by_key[p.key].append(p)
+            by_document[p.doc_id].add(p.id)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
         return Generation(stamp, paragraphs, keywords, dict(by_key), dict(reply_parts),
                           sorted({p.lang for p in paragraphs.values()}),
-                          {p.symbol for p in paragraphs.values() if p.symbol})
+                          {p.symbol for p in paragraphs.values() if p.symbol},
+                          {doc: frozenset(ids) for doc, ids in by_document.items()})
 
     def current(self) -> Generation:
         """What this catalogue serves, read again first when another process (``assistant
@@ -126,6 +132,21 @@ class Catalogue:
     def reply_parts(self, symbol: str) -> set[str]:
         """The parts of a document that hold States' replies ("annex I, Peru")."""
         return self.current().reply_parts.get(symbol, set())
+
+    def in_scope(self, scope: Scope) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(doc ids, paragraph ids) a scope covers; None for the whole index. QueryError
+        naming a document the index does not hold."""
+        if scope.everything:
+            return None
+        loaded = self.current()
+        firsts = {doc: loaded.paragraphs[next(iter(ids))] for doc, ids in loaded.by_document.items()}
+        missing = sorted(d for d in scope.documents
+                         if not any(d in (doc, p.symbol) for doc, p in firsts.items()))
+        if missing:
+            raise QueryError(f"no document '{missing[0]}' in the index: `assistant docs` lists "
+                             "them")
+        docs = frozenset(doc for doc, p in firsts.items() if scope.admits(p))
+        return docs, frozenset().union(*(loaded.by_document[d] for d in docs))
 
     def named_symbols(self, text: str) -> list[str]:
         """Indexed documents a text names by symbol or as "resolution 78/241"."""

@@ -23,6 +23,7 @@ import unicodedata
 
 import snowballstemmer
 from collections import Counter
+from collections.abc import Container
 from pathlib import Path
 
 from index.errors import ConfigError, StoreError
@@ -191,8 +192,10 @@ class KeywordIndex:
 
     # ---- searching ----------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        """The ``k`` best (id, BM25 score) pairs, best first; [] when no query term is indexed."""
+    def search(self, query: str, k: int = 10, among: Container[str] | None = None
+               ) -> list[tuple[str, float]]:
+        """The ``k`` best (id, BM25 score) pairs, best first; [] when no query term is indexed.
+        ``among``: only these ids (a question asked of some documents); None: all."""
         if isinstance(k, bool) or not isinstance(k, int):
             raise ConfigError(f"k must be an integer, got {k!r}")
         if k <= 0:
@@ -213,7 +216,8 @@ class KeywordIndex:
             # The "+1" form of idf is never negative, so a very common term cannot lower a score.
             weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0)
             for doc_id, tf in posting.items():
-                scores[doc_id] = get(doc_id, 0.0) + weight * tf / (tf + norms[doc_id])
+                if among is None or doc_id in among:
+                    scores[doc_id] = get(doc_id, 0.0) + weight * tf / (tf + norms[doc_id])
         # Ties broken by id so results do not depend on insertion order.
         best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
         return [(doc_id, score) for doc_id, score in best]

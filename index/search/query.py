@@ -16,6 +16,7 @@ from typing import Callable, Protocol
 from index.errors import QueryError, QueryTooLong
 from index.language import detect_lang
 from index.search.locators import Locator, names_a_paragraph, parse_locators
+from index.search.scope import EVERYTHING, Scope
 from index.un.glossary import expand_query, formalize
 
 # One limit for a question and for each earlier turn (Settings.max_question_chars defaults
@@ -73,6 +74,7 @@ class Query:
     standalone: str
     rewritten: bool = False  # standalone is a model's rewrite: search it alone
     search_lang: str = ""  # the language of what is searched (the rewrite's, once rewritten)
+    scope: Scope = EVERYTHING  # the documents asked of
     _vectors: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -121,7 +123,7 @@ class Query:
 
 
 def analyse(question: str, history=(), documents: Documents | None = None,
-            limit: int = MAX_QUESTION_CHARS) -> Query:
+            limit: int = MAX_QUESTION_CHARS, scope: Scope | None = None) -> Query:
     """The question checked (QueryError naming the limit) and read, once per answer.
 
     Args:
@@ -129,6 +131,7 @@ def analyse(question: str, history=(), documents: Documents | None = None,
         documents: the index's documents (a Catalogue), to read which of them are named;
             None reads none (unit tests, text with no index behind it).
         limit: the most characters a question or an earlier turn may have.
+        scope: the documents the question is asked of (None: all of them).
     """
     text = validate_query(question, limit)
     turns = tuple(validate_history(history, limit))
@@ -144,7 +147,7 @@ def analyse(question: str, history=(), documents: Documents | None = None,
                  locators=_paragraph_locators(locators, context),
                  names_paragraph=names_a_paragraph(text, locators), context_symbol=context,
                  document_symbols=tuple(dict.fromkeys(last_two)), follow_up=follow_up,
-                 standalone=standalone, search_lang=lang)
+                 standalone=standalone, search_lang=lang, scope=scope or EVERYTHING)
 
 
 def _named(texts: list[str], documents: Documents | None) -> list[list[str]]:

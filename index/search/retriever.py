@@ -13,6 +13,7 @@ from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
+from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
 
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
@@ -35,9 +36,10 @@ class Retriever:
         self.candidates = candidates
         self.catalogue = Catalogue(store)
 
-    def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS) -> Query:
+    def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS,
+                scope: Scope | None = None) -> Query:
         """``analyse`` against this index's documents."""
-        return analyse(question, history, self.catalogue, limit)
+        return analyse(question, history, self.catalogue, limit, scope)
 
     def search(self, query: Query | str, k: int = 5, history=()) -> list[Hit]:
         """The ``k`` best paragraphs for ``query``; a string is analysed first, with
@@ -49,9 +51,10 @@ class Retriever:
         loaded = self.catalogue.current()  # one generation for the whole search
         exact = named_paragraphs(query, self.catalogue)
         snapshot = self.store.snapshot()
+        scope = self.catalogue.in_scope(query.scope)
         scores, sources = fuse_ranked(
             signal for wording in query.wordings
-            for signal in self._signals(loaded, snapshot, query, wording))
+            for signal in self._signals(loaded, snapshot, query, wording, scope))
         for p in exact:
             # Every exactly named paragraph ranks above the rest; among several (para. 2 of
             # each document), the question's language and its fused relevance decide.
@@ -76,26 +79,37 @@ class Retriever:
         wording = query.standalone_wording
         vector = query.vector(wording, self.store.embedder.embed_query)
         snapshot = self.store.snapshot()
-        dense = max((score for lang in self.catalogue.langs
-                     for _, score in snapshot.nearest_ids(vector, 1, where={"lang": lang})),
+        scope = self.catalogue.in_scope(query.scope)
+        dense = max((score for lang in self.catalogue.langs for _, score in
+                     snapshot.nearest_ids(vector, 1, where=within(scope, lang=lang))),
                     default=0.0)
-        found = self.catalogue.keywords.search(wording.keywords, 1)
+        found = self.catalogue.keywords.search(wording.keywords, 1, scope and scope[1])
         return dense, (found[0][1] if found else 0.0)
 
-    def _signals(self, loaded, snapshot, query: Query, wording: Wording):
+    def _signals(self, loaded, snapshot, query: Query, wording: Wording, scope):
         vector = query.vector(wording, self.store.embedder.embed_query)
         # One dense list per corpus language: cross-language similarities run systematically
         # lower, so a single list would bury the English paragraph that answers a Chinese
         # question (and vice versa) under same-language near misses.
         for lang in loaded.langs:
-            hits = snapshot.nearest_ids(vector, self.candidates, where={"lang": lang})
+            hits = snapshot.nearest_ids(vector, self.candidates, where=within(scope, lang=lang))
             yield "dense", [pid for pid, _ in hits]
         for symbol in query.document_symbols:
             # The question names a document: rank within it too.
-            hits = snapshot.nearest_ids(vector, self.candidates, where={"symbol": symbol})
+            hits = snapshot.nearest_ids(vector, self.candidates,
+                                        where=within(scope, symbol=symbol))
             yield "document", [pid for pid, _ in hits]
-        yield "keyword", [pid for pid, _ in loaded.keywords.search(wording.keywords,
-                                                                   self.candidates)]
+        yield "keyword", [pid for pid, _ in loaded.keywords.search(
+            wording.keywords, self.candidates, scope and scope[1])]
+
+
+def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dict:
+    """A Chroma ``where`` for metadata ``equals``, inside the scope's documents when one is
+    given (``Catalogue.in_scope``)."""
+    clauses = [{key: value} for key, value in equals.items()]
+    if scope is not None:
+        clauses.append({"doc_id": {"$in": sorted(scope[0]) or [""]}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def brevity_prior(paragraph: Paragraph) -> float:

@@ -15,8 +15,8 @@ from pathlib import Path
 from index.errors import ConfigError
 from index.un.data_file import TEXT, check_fields, entries, entry_name, read_toml
 
-__all__ = ["SERIES", "KINDS", "SERIES_CODES", "SERIES_FILE", "SeriesTable", "load_series",
-           "describe"]
+__all__ = ["SERIES", "KINDS", "SERIES_CODES", "SERIES_FILE", "SERIES_NAMES", "SeriesTable",
+           "load_series", "describe", "series_of"]
 
 SERIES_FILE = Path(__file__).with_name("series.toml")
 
@@ -89,3 +89,26 @@ def describe(symbol: str | None, kind: str = "") -> str:
     if kind in KINDS:
         words += [w for w in KINDS[kind] if not any(w in x for x in words)]
     return " ".join(words)
+
+
+# What a filter by series offers: the first segment of a symbol names the body that issued it
+# ("A/…" the General Assembly); documents that print no symbol are "other".
+SERIES_NAMES: dict[str, dict[str, str]] = {
+    "GA": {"en": "General Assembly", "zh": "联合国大会"},
+    "SC": {"en": "Security Council", "zh": "安全理事会"},
+    "CCW": {"en": "Convention on Certain Conventional Weapons", "zh": "《特定常规武器公约》"},
+    "CD": {"en": "Conference on Disarmament", "zh": "裁军谈判会议"},
+    "DC": {"en": "Disarmament Commission", "zh": "裁军审议委员会"},
+    "E": {"en": "Economic and Social Council", "zh": "经济及社会理事会"},
+    "other": {"en": "Documents without a symbol", "zh": "无文号文件"},
+}
+_BODIES = {"A": "GA", "S": "SC"}
+
+
+def series_of(symbol: str | None) -> str:
+    """The series a document belongs to, for filtering: "GA" for "A/RES/79/239", "CCW" for
+    "CCW/GGE.1/2023/2", "other" without a symbol."""
+    if not symbol:
+        return "other"
+    code = symbol.split("/", 1)[0].split(".", 1)[0].upper()
+    return _BODIES.get(code, code)
