@@ -8,7 +8,7 @@ LLM ?= local
 QA ?= eval/qa.jsonl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-fast index eval eval-answers bench bench-ingest bench-ui bench-reliability clean
+.PHONY: setup browser run test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ test-fast: setup
 
 index: setup
 	$(PY) -m assistant index --store $(STORE)
+
+# After a change to the bundled corpus or to what is embedded: the vectors that ship with it.
+vectors: setup
+	$(PY) -m index.store.shipped_vectors
 
 eval: setup
 	$(PY) -m assistant eval $(QA) --retrieval-only --store $(STORE) --out eval/out/$(notdir $(basename $(QA)))

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import BUNDLED, load_documents
 from index.store.embedders import make_embedder
 from index.models import ParsedDocument
 from index.search.retriever import Retriever
 from index.store.client import open_client
 from index.store.paragraph_store import ParagraphStore
+from index.store.shipped_vectors import ShippedVectors
 from index.store.sync import SyncReport
 
 from .settings import Settings
@@ -37,7 +38,10 @@ def open_store(settings: Settings, create: bool = False) -> ParagraphStore:
         port=settings.chroma_port,
         create=create,
     )
-    return ParagraphStore(client, make_embedder(settings.embedder, settings.embedder_model))
+    # The bundled corpus's vectors ship with the product: the first index embeds only what
+    # changed (index.store.shipped_vectors).
+    embedder = ShippedVectors(make_embedder(settings.embedder, settings.embedder_model))
+    return ParagraphStore(client, embedder)
 
 
 def build_retriever(settings: Settings) -> Retriever:
@@ -68,7 +72,7 @@ def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bo
                 store: ParagraphStore | None = None) -> IndexRun:
     """Parse and index ``paths`` (the bundled corpus by default): new and changed documents go
     in, unchanged ones are left, bad files are skipped with their reason."""
-    paths = list(paths) if paths else [DEFAULT_CORPUS]
+    paths = list(paths) if paths else list(BUNDLED)
     loaded = load_documents(paths, on_page=on_page)
     store = store or open_store(settings, create=True)
     if rebuild:

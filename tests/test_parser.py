@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.ingest.metadata import load_sidecar
 from index.ingest.paragraphs import parse_file
 from index.ingest.clean import join_zh
@@ -19,7 +19,7 @@ FURNITURE = [
 
 
 def parse(name):
-    path = DEFAULT_CORPUS / name
+    path = CORPUS_DIR / name
     return parse_file(path, load_sidecar(path))
 
 
@@ -55,7 +55,7 @@ def top_level(parsed, part="body"):
 # ---- every shipped document ---------------------------------------------------------------
 
 def test_every_shipped_document_parses_without_page_furniture():
-    loaded = load_documents([DEFAULT_CORPUS])
+    loaded = load_documents([CORPUS_DIR])
     assert loaded.skipped == []
     assert len(loaded.documents) == 5
     for parsed in loaded.documents:
@@ -70,8 +70,8 @@ def test_every_shipped_document_parses_without_page_furniture():
 
 
 def test_ids_are_unique_and_stable():
-    first = load_documents([DEFAULT_CORPUS])
-    second = load_documents([DEFAULT_CORPUS])
+    first = load_documents([CORPUS_DIR])
+    second = load_documents([CORPUS_DIR])
     ids = [p.id for d in first.documents for p in d.paragraphs]
     assert len(ids) == len(set(ids))
     assert ids == [p.id for d in second.documents for p in d.paragraphs]

@@ -4,7 +4,7 @@ numbering gap."""
 import pytest
 
 from index.errors import DocumentError
-from index.ingest.corpus import DEFAULT_CORPUS
+from index.ingest.corpus import CORPUS_DIR
 from index.ingest.metadata import load_sidecar
 from index.ingest.paragraphs import parse_file, parse_text
 
@@ -50,7 +50,7 @@ def test_metadata_file_overrides_detection(tmp_path):
 
 
 def test_a_missing_paragraph_number_does_not_unnumber_the_rest():
-    text = (DEFAULT_CORPUS / "CCW_GGE.1_2023_2.en.txt").read_text(encoding="utf-8")
+    text = (CORPUS_DIR / "CCW_GGE.1_2023_2.en.txt").read_text(encoding="utf-8")
     start = text.index("       17.    The Group acknowledged")
     end = text.index("       18.    The Group recalled")
     parsed = parse_text(text[:start] + text[end:], source="excerpt.txt")

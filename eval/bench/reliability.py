@@ -34,7 +34,7 @@ from eval.bench.reliability_inputs import bad_inputs
 from eval.bench.reliability_load import QA, ROOT, cli, load_test
 from eval.qaset import load_qa
 from eval.report import write_benchmark
-from index.ingest.corpus import DEFAULT_CORPUS
+from index.ingest.corpus import CORPUS_DIR
 
 
 # ---- 2. tokenization from many threads --------------------------------------------------------
@@ -43,7 +43,7 @@ def tokenization(threads: int = 8, rounds: int = 300) -> dict:
     from index.search.keyword import tokenize
 
     texts = [item.question for item in load_qa(QA)][:40]
-    texts += [path.read_text(encoding="utf-8")[:2000] for path in sorted(DEFAULT_CORPUS.glob("*.txt"))]
+    texts += [path.read_text(encoding="utf-8")[:2000] for path in sorted(CORPUS_DIR.glob("*.txt"))]
     expected = [tokenize(text) for text in texts]
     errors, differing = [0], [0]
     lock = threading.Lock()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from eval.browser import free_port
 from eval.qaset import load_qa
-from index.ingest.corpus import DEFAULT_CORPUS
+from index.ingest.corpus import BUNDLED
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: where `python -m assistant` runs
 QA = ROOT / "eval" / "qa.jsonl"
@@ -122,7 +122,7 @@ def load_test(store: Path, users: int, requests: int, think: float) -> dict:
             break
         time.sleep(0.25)
     step = time.perf_counter()
-    rebuild = cli("index", "--rebuild", "--quiet", "--store", store, DEFAULT_CORPUS, new_dir)
+    rebuild = cli("index", "--rebuild", "--quiet", "--store", store, *BUNDLED, new_dir)
     writes["rebuild_s"] = round(time.perf_counter() - step, 1)
     writes["rebuild_status"] = rebuild.returncode
     writes["requests_after_rebuild"] = total - done_requests[0]

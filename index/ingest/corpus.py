@@ -12,7 +12,10 @@ from index.models import ParsedDocument
 from index.ingest.files import check_regular_file, is_supported
 from index.ingest.paragraphs import parse_file
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+# The bundled corpus: the first five documents, and the library of six more added with it.
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+LIBRARY_DIR = Path(__file__).resolve().parent.parent / "library"
+BUNDLED = (CORPUS_DIR, LIBRARY_DIR)  # what `assistant index` reads when given no paths
 SKIP_NAMES = {"README.md"}
 
 
