@@ -16,6 +16,7 @@ from index.errors import QueryError
 from index.search.keyword import KeywordIndex
 from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
+from index.un.states import named_submitters, names_in
 from index.un.symbols import find_symbols, ga_resolution_symbols
 
 # How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
@@ -57,6 +58,7 @@ class Generation:
     langs: list[str]
     symbols: set[str]
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
+    by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
 
 
 class Catalogue:
@@ -82,15 +84,18 @@ class Catalogue:
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
         reply_parts: dict[str, set[str]] = defaultdict(set)
         by_document: dict[str, set[str]] = defaultdict(set)
+        by_submission: dict[tuple[str, str], set[str]] = defaultdict(set)
         for p in paragraphs.values():
             by_key[p.key].append(p)
             by_document[p.doc_id].add(p.id)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
+                by_submission[(p.symbol, p.part)].add(p.id)
         return Generation(stamp, paragraphs, keywords, dict(by_key), dict(reply_parts),
                           sorted({p.lang for p in paragraphs.values()}),
                           {p.symbol for p in paragraphs.values() if p.symbol},
-                          {doc: frozenset(ids) for doc, ids in by_document.items()})
+                          {doc: frozenset(ids) for doc, ids in by_document.items()},
+                          {key: frozenset(ids) for key, ids in by_submission.items()})
 
     def current(self) -> Generation:
         """What this catalogue serves, read again first when another process (``assistant
@@ -147,6 +152,17 @@ class Catalogue:
                              "them")
         docs = frozenset(doc for doc, p in firsts.items() if scope.admits(p))
         return docs, frozenset().union(*(loaded.by_document[d] for d in docs))
+
+    def submissions_named(self, text: str) -> list[tuple[str, str]]:
+        """(symbol, part) of the submissions whose submitter a text names ("What did China
+        say …?", "中国的立场"): a report's part such as "annex I, China", or a joint
+        submission that includes it."""
+        named = named_submitters(text)
+        if not named:
+            return []
+        parts = self.current().reply_parts
+        return [(symbol, part) for symbol in sorted(parts) for part in sorted(parts[symbol])
+                if names_in(split_reply(part)[1], named)]
 
     def named_symbols(self, text: str) -> list[str]:
         """Indexed documents a text names by symbol or as "resolution 78/241"."""

@@ -38,9 +38,11 @@ SHORT_QUESTION = {"en": 25, "zh": 12}
 
 
 class Documents(Protocol):
-    """What analysis needs from the index: which documents a text names (Catalogue)."""
+    """What analysis needs from the index: which documents and which submissions (a State's
+    views in a report) a text names (Catalogue)."""
 
     def named_symbols(self, text: str) -> list[str]: ...
+    def submissions_named(self, text: str) -> list[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Query:
     names_paragraph: bool  # a paragraph number, even one the grammar cannot place
     context_symbol: str | None  # the document the question or the latest turn naming one names
     document_symbols: tuple[str, ...]  # indexed documents named here or in the last turn
+    submissions: tuple[tuple[str, str], ...]  # (symbol, part) of the submitters it names
     follow_up: bool
     standalone: str
     rewritten: bool = False  # standalone is a model's rewrite: search it alone
@@ -119,7 +122,7 @@ class Query:
                        locators=_paragraph_locators(parse_locators(standalone), context),
                        context_symbol=context,
                        document_symbols=tuple(named), search_lang=detect_lang(standalone),
-                       _vectors={})
+                       submissions=_submissions(standalone, documents), _vectors={})
 
 
 def analyse(question: str, history=(), documents: Documents | None = None,
@@ -146,8 +149,13 @@ def analyse(question: str, history=(), documents: Documents | None = None,
     return Query(text=text, history=turns, lang=lang,
                  locators=_paragraph_locators(locators, context),
                  names_paragraph=names_a_paragraph(text, locators), context_symbol=context,
+                 submissions=_submissions(text, documents),
                  document_symbols=tuple(dict.fromkeys(last_two)), follow_up=follow_up,
                  standalone=standalone, search_lang=lang, scope=scope or EVERYTHING)
+
+
+def _submissions(text: str, documents: Documents | None) -> tuple[tuple[str, str], ...]:
+    return tuple(documents.submissions_named(text)) if documents is not None else ()
 
 
 def _named(texts: list[str], documents: Documents | None) -> list[list[str]]:

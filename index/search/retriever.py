@@ -17,6 +17,9 @@ from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
 
 LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
+# A question naming a State ("What did China say …?") is answered from that State's own
+# submission first: its paragraphs rank above the rest, below exactly named paragraphs.
+SUBMISSION_SCORE = 0.5
 SHORT_TEXT = 20  # characters
 
 
@@ -66,6 +69,8 @@ class Retriever:
         for pid in scores:
             if "locator" not in sources[pid] and pid in paragraphs:
                 scores[pid] *= brevity_prior(paragraphs[pid])
+                if "submission" in sources[pid]:
+                    scores[pid] += SUBMISSION_SCORE
         # Only what this generation holds: a paragraph another process added since is not
         # loaded yet, one it removed is gone from the store.
         ranked_ids = sorted((pid for pid in scores if pid in paragraphs),
@@ -101,6 +106,14 @@ class Retriever:
             yield "document", [pid for pid, _ in hits]
         yield "keyword", [pid for pid, _ in loaded.keywords.search(
             wording.keywords, self.candidates, scope and scope[1])]
+        for symbol, part in query.submissions:
+            # The question names a State: search within what it submitted.
+            hits = snapshot.nearest_ids(vector, self.candidates,
+                                        where=within(scope, symbol=symbol, part=part))
+            yield "submission", [pid for pid, _ in hits]
+            among = loaded.by_submission.get((symbol, part), frozenset())
+            yield "submission", [pid for pid, _ in loaded.keywords.search(
+                wording.keywords, self.candidates, among)]
 
 
 def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dict:

@@ -1,0 +1,61 @@
+"""States and organizations that submit views to UN reports, and the names a question may
+call them by, in English and Chinese. The table is data, in states.toml beside this module."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import ConfigError
+from index.un.data_file import TEXT, TEXTS, check_fields, entries, entry_name, read_toml
+
+STATES_FILE = Path(__file__).with_name("states.toml")
+
+
+@dataclass(frozen=True)
+class Submitter:
+    en: str  # as UN documents print it
+    names: tuple[str, ...]  # every name a question may use: en, also, zh
+
+
+def load_states(path: Path = STATES_FILE) -> tuple[Submitter, ...]:
+    """The submitters in ``path``; ConfigError naming the file and the entry for a missing or
+    mistyped field, or a name given to two submitters."""
+    data = read_toml(path, {"state"})
+    out, owner = [], {}
+    for number, entry in enumerate(entries(data, "state", path), 1):
+        where = entry_name(path, "state", number, entry, "en")
+        check_fields(entry, where, {"en": TEXT, "zh": TEXTS}, {"also": TEXTS})
+        names = (entry["en"], *entry.get("also", []), *entry["zh"])
+        for name in names:
+            key = name.casefold()
+            if key in owner:
+                raise ConfigError(f"{where}: name {name!r} is also {owner[key]!r}'s")
+            owner[key] = entry["en"]
+        out.append(Submitter(entry["en"], names))
+    return tuple(out)
+
+
+def _pattern(name: str) -> re.Pattern:
+    if not name.isascii():  # Chinese: no word boundaries to look for
+        return re.compile(re.escape(name))
+    # "US", "UK", "EU" only in capitals: "us" is a pronoun.
+    flags = 0 if name.isupper() else re.IGNORECASE
+    return re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", flags)
+
+
+SUBMITTERS = load_states()
+_MATCHERS = [(s, [_pattern(n) for n in s.names]) for s in SUBMITTERS]
+
+
+def named_submitters(text: str) -> list[str]:
+    """The submitters a text names, as documents print them: "What did the US say?" →
+    ["United States of America"]; "中国的立场" → ["China"]."""
+    return [s.en for s, patterns in _MATCHERS if any(p.search(text) for p in patterns)]
+
+
+def names_in(submitter: str, named: list[str]) -> bool:
+    """Whether a part's submitter ("Chile, Colombia, … and State of Palestine", "China") is
+    or includes one of ``named``."""
+    return any(_pattern(name).search(submitter) for name in named)
