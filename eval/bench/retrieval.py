@@ -39,13 +39,15 @@ LATENCY_ROUNDS = 3
 def measure_indexing(store_dir: Path) -> dict:
     settings = Settings(store=store_dir)
     started = time.perf_counter()
-    run = index_paths(settings, progress=False)
+    store = open_store(settings, create=True)
+    run = index_paths(settings, progress=False, store=store)
     scratch = time.perf_counter() - started
     started = time.perf_counter()
     again = index_paths(settings, progress=False)
     unchanged = time.perf_counter() - started
     return {"paragraphs": run.paragraphs, "documents": len(run.report.documents),
             "from_scratch_s": round(scratch, 2), "no_change_s": round(unchanged, 2),
+            "shipped_vectors_used": getattr(store.embedder, "reused", 0),
             "embedded_on_rerun": again.report.embedded, "skipped": run.skipped}
 
 
@@ -123,6 +125,19 @@ def judged_answers(store_dir: Path, items, out_dir: Path, llm: str, limit: int |
             "confidently_wrong": judged["confidently_wrong"],
             "answered_with_correct_citation": overall["answered_with_correct_citation"],
             "refusal_rate_unanswerable": overall["refusal_rate_unanswerable"]}
+
+
+def quality(store_dir: Path, search, items, qa: Path, out: Path, local: int) -> dict:
+    """Retrieval, extractive answers and (on the first ``local`` items) the local model's."""
+    retrieval = run_retrieval_eval(items, search, out.with_name(out.name + "-retrieval"), k=10,
+                                   progress=False, qa_path=qa)
+    row = {"retrieval": retrieval["overall"],
+           "extractive": judged_answers(store_dir, items, out.with_name(out.name + "-extractive"),
+                                        "none", None)}
+    if local:
+        row["local"] = judged_answers(store_dir, items, out.with_name(out.name + "-local"),
+                                      "local", local)
+    return row
 
 
 def quality_table(results: dict) -> str:
@@ -209,16 +224,16 @@ def main() -> int:
                                                   qa_path=args.qa[0])
         results["sets"] = {}
         for qa in args.qa:
-            set_items, name = load_qa(qa), qa.stem
-            retrieval = run_retrieval_eval(set_items, search, args.out / f"{name}-retrieval",
-                                           k=10, progress=False, qa_path=qa)
-            row = {"retrieval": retrieval["overall"],
-                   "extractive": judged_answers(store_dir, set_items,
-                                                args.out / f"{name}-extractive", "none", None)}
-            if args.local:
-                row["local"] = judged_answers(store_dir, set_items, args.out / f"{name}-local",
-                                              "local", args.local)
-            results["sets"][name] = row
+            # Each set whole, then its questions on the first five documents and on the
+            # library apart: the library must not cost the earlier questions anything.
+            every = load_qa(qa)
+            for corpus in ("all", "core", "library"):
+                set_items = [i for i in every if corpus in ("all", i.corpus)]
+                name = qa.stem if corpus == "all" else f"{qa.stem}-{corpus}"
+                if not set_items or (corpus != "all" and len(set_items) == len(every)):
+                    continue
+                results["sets"][name] = quality(store_dir, search, set_items, qa,
+                                                args.out / name, args.local)
         results["latency_ms"] = measure_latency(retriever, [i.question for i in items])
         if args.answers:
             results["answers"] = measure_answers(store_dir, items, args.answers)
