@@ -198,18 +198,29 @@ class Hit:
 
 # "annex II", or a State's reply filed in it: "annex II, Argentina"
 _ANNEX_RE = re.compile(r"^annex ([IVXL]+)(?:, (.+))?$")
+_DRAFT_RE = re.compile(r"^draft (resolution|decision) ([IVXLC]+)$")  # one a report recommends
+
+
+def _zh_draft(kind: str, numeral: str) -> str:
+    """("resolution", "XXV") -> "决议草案二十五"; a number past 99 stays digits."""
+    values = [{"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}[ch] for ch in numeral]
+    value = sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+    (tens, ones), digits = divmod(value, 10), "零一二三四五六七八九"
+    number = (digits[tens % 10] if tens > 1 else "") + "十" * (tens > 0) + digits[ones].strip("零")
+    return ("决议草案" if kind == "resolution" else "决定草案") + (number if value < 100 else str(value))
 
 
 def part_label(part: str, lang: str) -> str:
-    """Render a canonical part name ("annex II") in ``lang``."""
+    """Render a canonical part name ("annex II", "draft resolution XXV") in ``lang``."""
     match = _ANNEX_RE.match(part)
     if lang == "zh":
         if match:
             annex = "附件" + ZH_NUMERALS[ROMAN.index(match.group(1))]
             return annex + (f"({match.group(2)})" if match.group(2) else "")
-        return {BODY: "正文", PREAMBLE: "序言部分", COVERING_LETTER: "转递函", FOOTNOTES: "脚注"}.get(
-            part, part
-        )
+        if draft := _DRAFT_RE.match(part):
+            return _zh_draft(*draft.groups())
+        names = {BODY: "正文", PREAMBLE: "序言部分", COVERING_LETTER: "转递函", FOOTNOTES: "脚注"}
+        return names.get(part, part)
     return part
 
 

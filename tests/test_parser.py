@@ -243,8 +243,9 @@ def test_resolution_footnotes_are_records_not_inline(resolution):
 
 def test_resolution_metadata(resolution):
     doc = resolution.document
+    # dated by its adoption ("on 22 December 2023"), not its distribution (28 December)
     assert (doc.symbol, doc.title, doc.date, doc.kind) == (
-        "A/RES/78/241", "Lethal autonomous weapons systems", "2023-12-28", "resolution")
+        "A/RES/78/241", "Lethal autonomous weapons systems", "2023-12-22", "resolution")
 
 
 # ---- the Guiding Principles ------------------------------------------------------------------

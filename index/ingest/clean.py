@@ -13,11 +13,19 @@ from dataclasses import dataclass, field
 
 from index.language import is_cjk
 
-_JOB_LINE = re.compile(r"^\s*\d{2}-\d{5}\s*\([A-Z]\)(\s+\d{6})?\s*$")  # 23-26252 (E) 100124
+# 23-26252 (E) 100124; a reissue marks the job number ("24-21499* (E)") and adds a date
+_JOB_LINE = re.compile(r"^\s*\d{2}-\d{5}\*?\s*\([A-Z]\)(\s+\d{6})*\s*$")
 _BARCODE = re.compile(r"^\s*\*\d{6,}\*\s*$")  # *2326252*
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _PAGE_OF = re.compile(r"^\s*\d{1,3}/\d{1,3}(\s{2,}\d{2}-\d{5})?\s*$")  # 2/2   23-26252
-_JOB_PAGE = re.compile(r"^\s*\d{2}-\d{5}\s{2,}\d{1,3}/\d{1,3}\s*$")  # 23-26252   3/5
+_JOB_PAGE = re.compile(r"^\s*\d{2}-\d{5}\*?\s{2,}\d{1,3}/\d{1,3}\s*$")  # 23-26252   3/5
+# A first-page note under an asterisk, without a rule: "* A/79/150." (the agenda item),
+# "* Reissued for technical reasons on 17 December 2024."
+_STAR_NOTE = re.compile(r"^\*{1,3}\s*\S")
+# A table of contents: "Contents", then entries whose dot leaders run to a page number.
+_CONTENTS = re.compile(r"^(Contents|CONTENTS|Table of contents)$")
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,3})?$")
+CONTENTS_GAP = 8  # lines without a leader that may wrap one entry (a joint submission's names)
 _FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})(?:\s+(\S.*))?$")
 _PLENARY = re.compile(r"^\s*\d+(st|nd|rd|th)\s+(\(resumed\)\s+)?plenary meeting\s*$", re.I)
@@ -29,6 +37,7 @@ FINAL_STOP = tuple("。.！!？?")
 class Line:
     text: str  # without leading/trailing whitespace
     indent: int  # leading whitespace width (columns)
+    submitter: str | None = None  # the heading of a State's reply, once read (submissions.py)
 
     @property
     def width(self) -> int:
@@ -120,12 +129,55 @@ def clean_layout(text: str, symbol: str | None) -> CleanText:
         if _PLENARY.match(raw):
             closed = True  # the closing "50th plenary meeting / date" formula of a resolution
         if closed or is_furniture(stripped, raw, symbol, next_raw):
+            if _JOB_LINE.match(raw):
+                _drop_star_notes(out)  # the foot of the first page
+            elif symbol and symbol in stripped and stripped != symbol and _alone_above(out):
+                out[-1] = None  # a running title's first line, over "A/RES/79/239   its end"
             continue
         out.append(Line(stripped, _indent_of(raw)) if stripped else None)
+    out = drop_contents(out)
     footnotes = {number: chain_lines(lines) for number, lines in notes.items()}
     if footnotes:
         out = [strip_footnote_markers(line, footnotes) for line in out]
     return CleanText(out, footnotes)
+
+
+def _alone_above(out: list[Line | None]) -> bool:
+    """The last line kept starts a page: a blank above it, nothing between it and here."""
+    return bool(out) and out[-1] is not None and (len(out) < 2 or out[-2] is None)
+
+
+def _drop_star_notes(out: list[Line | None]) -> None:
+    """Remove the asterisk notes just above the first page's job line."""
+    index = len(out) - 1
+    while index >= 0 and (out[index] is None or _STAR_NOTE.match(out[index].text)):
+        if out[index] is not None:
+            out[index] = None
+        index -= 1
+
+
+def drop_contents(lines: list[Line | None]) -> list[Line | None]:
+    """Remove a table of contents: from its "Contents" line to its last entry (a dot leader
+    to a page number; an entry may wrap over a few lines). Its "Annex I" and "I. Introduction"
+    lines are not the document's own."""
+    start = next((i for i, line in enumerate(lines)
+                  if line is not None and _CONTENTS.match(line.text)), None)
+    if start is None:
+        return lines
+    end, gap = None, 0
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if line is None:
+            continue
+        if _LEADER.search(line.text):
+            end, gap = index, 0
+        else:
+            gap += 1
+            if gap > CONTENTS_GAP:
+                break
+    if end is None:
+        return lines
+    return lines[:start] + [None] + lines[end + 1:]
 
 
 def strip_footnote_markers(line: Line | None, footnotes: dict[int, str]) -> Line | None:

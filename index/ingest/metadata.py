@@ -10,17 +10,24 @@ import json
 import re
 from pathlib import Path
 
-from index.ingest.blocks import cut_blocks
 from index.errors import DocumentError
+from index.ingest.blocks import TABLE_HEADER
+from index.ingest.titles import BYLINE, detect_title
 from index.models import Document
-from index.ingest.clean import clean_text, ends_final, join_lines
 from index.un.symbols import PRINTED_SYMBOL_RE
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _DATE_EN = re.compile(r"\b(\d{1,2}) (" + "|".join(m.title() for m in MONTHS) + r") (\d{4})\b")
 _DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_RES_NUMBER = re.compile(r"^\d+/\d+\.\s+")
+# A resolution is dated by its adoption ("Resolution adopted by the General Assembly on
+# 24 December 2024"), not by its distribution a week later.
+_ADOPTED_EN = re.compile(r"\badopted by the [A-Z][\w ]{2,60}?\s+on\s+(?=\d)")
+_ADOPTED_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*通过的决议")
+# A document dated by month alone, on a line of its own: "JULY 2023".
+_MONTH_LINE = re.compile(r"^\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$",
+                         re.IGNORECASE | re.MULTILINE)
+REISSUE_MARK = "*"  # "A/79/408*": the symbol of a reissued document, marked
 HEADER_LINES = 12
 META_FIELDS = {"doc_id", "symbol", "lang", "title", "date", "kind", "original", "distribution"}
 # First-page slugs: "Original: English" (the language it was written in) and "Distr.: General".
@@ -53,8 +60,10 @@ def read_metadata_file(meta_path: Path) -> dict:
 
 
 def detect_symbol(text: str) -> str | None:
-    """The symbol printed in the page header: at the start or end of one of the first lines."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEADER_LINES]
+    """The symbol printed in the page header: at the start or end of one of the first lines
+    (a reissue's asterisk after it is not part of it)."""
+    lines = [line.strip().rstrip(REISSUE_MARK).rstrip() for line in text.splitlines()
+             if line.strip()][:HEADER_LINES]
     for line in lines:
         for match in PRINTED_SYMBOL_RE.finditer(line):
             if match.start() == 0 or match.end() == len(line):
@@ -62,48 +71,48 @@ def detect_symbol(text: str) -> str | None:
     return None
 
 
-def detect_date(text: str, title: str) -> str | None:
-    head = "\n".join(text.splitlines()[:30])
-    for source in (title, head):
-        if m := _DATE_EN.search(source):
-            return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
-    if m := _DATE_ZH.search(title):
-        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+def listed_symbol(text: str, title: str) -> str | None:
+    """The symbol a document gives itself in its own list of documents (a table under "Symbol
+    Title", "文号 标题"), where its header prints none: a report's annex lists the report,
+    "CCW/GGE.1/2023/2  <its title>"."""
+    wanted = re.sub(r"\s+", "", title)
+    if len(wanted) < 8:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    in_table = False
+    for index, line in enumerate(lines):
+        in_table = in_table or bool(TABLE_HEADER.match(" ".join(line.split())))
+        match = PRINTED_SYMBOL_RE.match(line) if in_table else None
+        if match is None:
+            continue
+        listed = re.sub(r"\s+", "", "".join([line[match.end():], *lines[index + 1:index + 4]]))
+        if listed.startswith(wanted):
+            return match.group(0)
     return None
 
 
-def detect_title(text: str, lang: str, symbol: str | None) -> str:
-    """The last group of front matter before the body starts (the document's title block)."""
-    cleaned = clean_text(text, lang, symbol)
-    blocks = cut_blocks(cleaned.lines, lang)
-    structural = ("heading", "annex", "submission", "numbered", "opener")
-    front = []
-    for block in blocks:
-        if block.kind in structural or (block.kind == "text" and ends_final(" ".join(block.lines))):
-            break
-        front.append(block)
-    if not front and blocks and blocks[0].kind == "annex" and len(blocks) > 1:
-        front = [blocks[1]]  # an annex printed alone: its title follows the heading
-    if not front:
-        return ""
-    if lang == "zh":
-        # Chinese extraction has a blank after every line: blocks are the only grouping.
-        # A title broken by a short line continues in blocks that have no leading space.
-        if any(b.kind in structural for b in blocks):
-            start = max((i for i, b in enumerate(front) if b.lead > 0), default=len(front) - 1)
-            title_blocks = front[start:]
-        else:
-            title_blocks = front[:1]
-        return join_lines([line for b in title_blocks for line in b.lines], "zh")
-    # Layout English: the title block is the last blank-separated group of front lines.
-    groups: list[list[str]] = []
-    for block in front:
-        for position, line in enumerate(block.lines):
-            if not groups or (position == 0 and block.blank_before) or position in block.breaks:
-                groups.append([])
-            groups[-1].append(line)
-    title = " ".join(" ".join(groups[-1]).split())
-    return _RES_NUMBER.sub("", title).strip()
+def detect_date(text: str, title: str) -> str | None:
+    """The document's date: a resolution's adoption date, else the first full date of the
+    title or the first page, else a month printed alone ("JULY 2023" -> "2023-07")."""
+    head = "\n".join(text.splitlines()[:30])
+    flat = " ".join(head.split())
+    if (m := _ADOPTED_EN.search(flat)) and (d := _DATE_EN.match(flat, m.end())):
+        return _iso(d)
+    if m := _ADOPTED_ZH.search(flat):
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    for source in (title, head):
+        if m := _DATE_EN.search(source):
+            return _iso(m)
+    if m := _DATE_ZH.search(title):
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if m := _MONTH_LINE.search(head):
+        return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    return None
+
+
+def _iso(match: re.Match) -> str:
+    day, month, year = match.groups()
+    return f"{year}-{MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"
 
 
 def detect_kind(text: str, title: str) -> str:
@@ -114,6 +123,9 @@ def detect_kind(text: str, title: str) -> str:
         return "resolution"
     if title.startswith("Report") or "报告" in title:
         return "report"
+    if any(BYLINE.match(line.strip()) and line.strip().startswith("Report")
+           for line in head.splitlines()):
+        return "report"  # "Report of the Secretary-General" under the title
     return "document"
 
 
@@ -134,6 +146,8 @@ def make_doc_id(symbol: str | None, lang: str, source: str) -> str:
 def detect_metadata(text: str, lang: str, source: str, overrides: dict) -> Document:
     symbol = overrides["symbol"] if "symbol" in overrides else detect_symbol(text)
     title = overrides.get("title") or detect_title(text, lang, symbol)
+    if "symbol" not in overrides and symbol is None:
+        symbol = listed_symbol(text, title)
     original, distribution = detect_slugs(text)
     return Document(
         doc_id=overrides.get("doc_id") or make_doc_id(symbol, lang, source),
