@@ -235,6 +235,8 @@ def test_a_reply_paragraph_is_looked_up_by_its_citation(catalogue):
     assert found.text.startswith("China takes the view that all parties should seek")
     [found_zh] = look_up(catalogue, "A/79/88 号文件附件一(China)第 3 段")
     assert found_zh.id == found.id
+    [named_in_chinese] = look_up(catalogue, "A/79/88 号文件附件一(中国)第 3 段")
+    assert named_in_chinese.id == found.id
     [japan] = look_up(catalogue, "A/79/88, annex I, Japan, para. 2")
     assert (japan.part, japan.number) == ("annex I, Japan", "2")
     [icrc] = look_up(catalogue, "A/79/88, annex II, International Committee of the Red Cross, "
@@ -251,6 +253,8 @@ def test_a_draft_resolution_paragraph_is_looked_up_by_its_citation(catalogue):
     [found] = look_up(catalogue, "A/79/408, draft resolution XXV, para. 2")
     assert (found.part, found.number) == ("draft resolution XXV", "2")
     assert found.text.startswith("Also reaffirms multilateralism")
+    [found_zh] = look_up(catalogue, "A/79/408 号文件决议草案二十五第 2 段")
+    assert found_zh.id == found.id
     [first] = look_up(catalogue, "A/79/408, draft resolution I, para. 2")
     assert first.part == "draft resolution I" and first.id != found.id
     [body] = look_up(catalogue, "A/79/408, para. 114")

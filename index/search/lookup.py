@@ -10,10 +10,11 @@ import re
 
 from index.errors import NotFoundError, QueryError
 from index.language import detect_lang
-from index.models import Paragraph, split_reply
+from index.models import Paragraph, part_label, split_reply
 from index.search.catalogue import Catalogue, document_order
 from index.search.locators import Locator, names_a_paragraph, parse_locators
 from index.search.query import Query
+from index.un.states import named_submitters, names_in
 from index.un.symbols import find_symbols, normalize
 
 NEAREST = 5
@@ -36,12 +37,26 @@ def narrow_to_reply(catalogue: Catalogue, text: str, loc: Locator) -> Locator:
     if not loc.symbol:
         return loc
     lowered = text.lower()
-    named = [reply for reply in catalogue.reply_parts(loc.symbol)
-             if loc.part in (None, split_reply(reply)[0])
-             and re.search(r"\b" + re.escape(split_reply(reply)[1].lower()) + r"\b", lowered)]
+    submitters = named_submitters(text)  # "附件一(中国)" names China too
+    named = {reply: _names_reply(lowered, reply, submitters)
+             for reply in catalogue.reply_parts(loc.symbol)
+             if loc.part in (None, split_reply(reply)[0])}
+    named = {reply: score for reply, score in named.items() if score}
     if not named:
         return loc
-    return Locator(loc.symbol, max(named, key=len), loc.number, loc.item)
+    best = max(named, key=lambda reply: (named[reply], len(reply)))
+    return Locator(loc.symbol, best, loc.number, loc.item)
+
+
+def _names_reply(lowered: str, reply: str, submitters: list[str]) -> int:
+    """How a citation names this reply or draft: 2 by its heading as printed, its Chinese
+    label ("决议草案二十五") or its submitter's name in either language ("中国"); 1 as one
+    of the States of a joint submission; 0 not at all."""
+    heading = split_reply(reply)[1]
+    if (re.search(r"\b" + re.escape(heading.lower()) + r"\b", lowered)
+            or part_label(heading, "zh") in lowered or heading in submitters):
+        return 2
+    return 1 if submitters and names_in(heading, submitters) else 0
 
 
 def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
