@@ -91,6 +91,9 @@ MODEL_NAMES = {
 }
 NO_PARAGRAPH_IN_DOCUMENT = "no such paragraph in {document}: {locator}"
 NO_DOCUMENT = "no document '{document}' in the index"
+NOT_IN_LIBRARY = {"en": "There is no document “{document}” in the library: choose documents from "
+                        "the list.",
+                  "zh": "文件库中没有“{document}”，请从列表中选择文件。"}
 
 # ---- the page: adding and removing documents (assistant/ui/library.py) ------------------------
 
@@ -110,8 +113,13 @@ REMOVED_DOCUMENT = "{name} ({lang}, {paragraphs} paragraphs)"
 PREVIEW_COLUMNS = ("File", "Symbol", "Language", "Paragraphs", "Title", "")
 PREVIEW_STATES = {"known": "update", "new": "new"}  # whether the document is indexed already
 NO_SYMBOL = "(no symbol)"
-LISTING_COLUMNS = ("Symbol", "Language", "Paragraphs", "Title", "File")
+LISTING_COLUMNS = ("Document", "Paragraphs", "Date", "Title")
 INCOMPLETE = " (incomplete: add it again to finish)"
+NO_DATE = "—"
+# The library on the Documents tab, a heading per series: "General Assembly 联合国大会 (GA) · 4".
+SERIES_HEADING = "{name} ({code}) · {documents}"
+OPEN_DOCUMENT_TITLE = "open at its first paragraph · 从第一段打开"  # a listed document's tooltip
+EMPTY_LIBRARY = {"en": "No documents are indexed yet.", "zh": "索引中还没有文件。"}
 
 # ---- the page: its title, tabs, controls and examples (assistant/ui/app.py) -------------------
 # Labels in both languages are shown as both(…): "Send 发送" (the heading and the question
@@ -130,6 +138,7 @@ LABELS = {
     "ask_tab": {"en": "Ask", "zh": "提问"},
     "message": {"en": "Ask in Chinese or English", "zh": "用中文或英文提问"},
     "send": {"en": "Send", "zh": "发送"},
+    "scope": {"en": "Search in (none chosen: all documents)", "zh": "检索范围（不选即全部文件）"},
     "new_conversation": {"en": "New conversation", "zh": "新对话"},
     "export": {"en": "Export answer (Markdown)", "zh": "导出"},
     "examples": {"en": "Examples", "zh": "示例"},
@@ -142,6 +151,8 @@ LABELS = {
     "document": {"en": "Browse a document", "zh": "浏览文件"},
     "locator": {"en": "Paragraph (optional)", "zh": "段落"},
     "open": {"en": "Open", "zh": "打开"},
+    "listing": {"en": "The library, by series (click a document to open it)",
+                "zh": "文件库（按系列；点击文件即可打开）"},
     "library": {"en": "Add or remove documents", "zh": "添加或删除文件"},
     "uploads": {"en": "PDF, Word (.docx), HTML, text or Markdown · up to {max_mb} MB and "
                       "{max_files} files · NAME.meta.json beside NAME.pdf overrides what is "
@@ -156,6 +167,12 @@ LABELS = {
     "citation": {"en": "Citation", "zh": "引文"},
     "check": {"en": "Check", "zh": "核对"},
 }
+# The documents filter beside the question box (assistant/ui/scope_filter.py): a whole series,
+# or one document (its symbol or title, and its series).
+SERIES_CHOICE = "Series 系列 {code}: {en} {zh}"
+DOCUMENT_CHOICE = "{name} ({code})"
+TITLE_IN_CHOICE = 60  # characters of a title shown after a symbol
+
 # Labels in English only, and placeholders that are examples rather than words.
 CHAT_LABEL = "Conversation"
 EXPORT_LABEL = "Latest answer"

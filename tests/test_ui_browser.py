@@ -122,6 +122,14 @@ def test_a_conversation_with_citations_checks_and_follow_ups(server, browser):
     page.get_by_role("option").first.click()
     page.wait_for_selector("#document-view .para.highlight")
     page.screenshot(path=SHOTS / "6-document-view.png")
+    # the library by series; a click on a listed document opens it at its first paragraph
+    assert "Convention on Certain Conventional Weapons" in page.inner_text("#indexed-documents")
+    page.locator("#indexed-documents tr[data-document='ccw-msp-2019-9.en']").click()
+    page.wait_for_function("() => (document.querySelector('#document-view h3')?.innerText || '')"
+                           "      .startsWith('CCW/MSP/2019/9')")
+    first = page.locator("#document-view .para").first
+    assert first.is_visible() and "annex III" in first.inner_text()
+    page.screenshot(path=SHOTS / "6b-library-document-opened.png")
 
     page.get_by_role("tab", name="Ask 提问").click()
     page.click("#new-conversation")
@@ -139,7 +147,7 @@ def test_empty_message_sends_nothing_and_shows_a_hint(server, browser):
     page.close()
 
 
-def test_two_sessions_keep_separate_histories(server, browser):
+def test_two_sessions_keep_separate_histories_and_filters(server, browser):
     url, _ = server
     one, two = open_page(browser, url), open_page(browser, url)
     ask(one, "Who chaired the group in 2023?", 0)
@@ -147,6 +155,20 @@ def test_two_sessions_keep_separate_histories(server, browser):
     assert bot_messages(one).count() == 1 and bot_messages(two).count() == 1
     assert "78/241" not in one.inner_text("#chat")
     assert "chaired" not in two.inner_text("#chat")
+
+    # one session searches only the Guiding Principles; the other still searches everything
+    question = "Does international humanitarian law apply to autonomous weapons?"
+    one.locator("#scope input").click()
+    one.get_by_role("option", name="CCW/MSP/2019/9", exact=False).click()
+    one.locator("#message textarea").click()  # closes the list
+    assert "CCW/MSP/2019/9" in one.inner_text("#scope")
+    ask(one, question, 1)
+    one.screenshot(path=SHOTS / "11-filtered-to-one-document.png")
+    cited = one.locator("#sources .turn").first.locator(".para-head").all_inner_texts()
+    assert cited and all("CCW/MSP/2019/9" in label for label in cited)
+    ask(two, question, 1)
+    elsewhere = two.locator("#sources .turn").first.locator(".para-head").all_inner_texts()
+    assert any("CCW/MSP/2019/9" not in label for label in elsewhere)
     one.close()
     two.close()
 
@@ -186,6 +208,12 @@ def test_chat_endpoint_answers_scripts_through_gradio_client(server):
                                ["What should States do about CCW/GGE.1/2023/2?"], api_name="/chat")
     assert follow_up["mode"] == "lookup"
     assert "Provide appropriate training" in follow_up["answer"]
+    scoped = client.predict("Does IHL apply to autonomous weapons?", [], ["CCW/MSP/2019/9"],
+                            api_name="/chat")
+    assert scoped["citations"]
+    assert {c["symbol"] for c in scoped["citations"]} == {"CCW/MSP/2019/9"}
+    unknown = client.predict("Does IHL apply?", [], ["X/1"], api_name="/chat")
+    assert unknown["refused"] and "X/1" in unknown["error"]
 
 
 # ---- adding a document from the page ----------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from assistant.ui.handlers import Conversation, Handlers
 from assistant.ui.library import documents_html, preview_html
 from index.ingest.corpus import CORPUS_DIR, load_documents
 from index.search.retriever import Retriever
+from index.store.documents import list_documents
 
 PDF_DIR = Path(__file__).parent / "pdfs"
 RESOLUTION = PDF_DIR / "A_RES_78_241.en.pdf"
@@ -147,3 +150,59 @@ def test_a_metadata_file_uploaded_with_a_document_overrides_detection(page, tmp_
     assert staged[0].parsed.document.title == "LAWS resolution (2023)"
     assert staged[1].parsed is None
     assert staged[1].reason.startswith("other.meta.json: unreadable metadata file")
+
+
+# ---- the library's listing, by series ------------------------------------------------------
+
+def test_the_library_is_listed_by_series_with_counts_dates_and_titles(fake_retriever):
+    documents = list_documents(fake_retriever.store)
+    # each document's date as indexing read it: printed at the head of its text, or its
+    # metadata file's (CCW/GGE.1/2023/2 in Chinese)
+    parsed = {(d.document.symbol or d.document.doc_id, d.document.lang): d.document.date
+              for d in load_documents([CORPUS_DIR]).documents}
+    dated = {(d.name, d.lang): d.date for d in documents}
+    assert dated == parsed and dated["CCW/GGE.1/2023/2", "zh"] == "2023-05-24"
+    assert [d.series for d in documents] == ["GA", "CCW", "CCW", "CCW", "other"]
+
+    listing = documents_html(documents)
+    assert re.findall(r"<h4>(.*?)</h4>", listing) == [
+        "General Assembly 联合国大会 (GA) · 1",
+        "Convention on Certain Conventional Weapons 《特定常规武器公约》 (CCW) · 3",
+        "Documents without a symbol 无文号文件 (other) · 1"]
+    sections = dict(re.findall(r"<section class='series' data-series='(\w+)'>(.*?)</section>",
+                               listing))
+    resolution = dated["A/RES/78/241", "en"]
+    assert "<td class='name'>A/RES/78/241 <span class='lang'>en</span></td><td>15</td>" \
+           f"<td class='date'>{resolution}</td><td>Lethal autonomous weapons systems</td>" \
+        in sections["GA"]
+    assert sections["CCW"].count("data-document=") == 3
+    assert "data-document='ccw-gge-1-2023-2.zh'" in sections["CCW"]
+    assert "2017-09-08" in sections["other"]
+
+
+def test_every_listed_document_opens_at_its_first_paragraph(fake_retriever):
+    h = Handlers(fake_retriever, None, Settings(llm="none", translate=False))
+    listing = documents_html(list_documents(fake_retriever.store))
+    for doc_id in re.findall(r"data-document='([^']+)'", listing):
+        view = h.open_document(doc_id)
+        first = fake_retriever.catalogue.document(doc_id)[0]
+        assert view.index(f'data-paragraph="{first.id}"') == view.index('data-paragraph="')
+
+
+def test_the_listing_shows_a_stored_date_and_escapes_what_documents_say(tmp_path):
+    class Store:  # what list_documents reads: metadata pages and the unfinished documents
+        def metadata_pages(self):
+            yield [{"doc_id": "x'1.en", "symbol": "X/1", "lang": "en", "source": "gone.pdf",
+                    "doc_title": "<script>alert(1)</script>", "date": "2020-01-02"}] * 2
+
+        def pending_documents(self):
+            return {"x'1.en"}
+
+    [document] = list_documents(Store())
+    assert (document.date, document.paragraphs, document.series) == ("2020-01-02", 2, "X")
+    assert "<td class='date'>—</td>" in documents_html([replace(document, date=None)])
+    listing = documents_html([document])
+    assert "<script>" not in listing and "&lt;script&gt;" in listing
+    assert "data-document='x&#x27;1.en'" in listing and "X/1 <span class='lang'>en" in listing
+    assert "<h4>X (X) · 1</h4>" in listing and "incomplete" in listing
+    assert "No documents are indexed yet." in documents_html([])

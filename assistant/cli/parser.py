@@ -10,6 +10,8 @@ import argparse
 from enum import StrEnum
 from pathlib import Path
 
+from index.un.series import SERIES_NAMES
+
 from .. import __version__
 from ..settings import LLM, EmbedderKind, LocalModel, Settings, default_of
 
@@ -47,6 +49,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=f"model path for {EmbedderKind.SENTENCE_TRANSFORMERS}")
 
 
+def _scope_flags(parser: argparse.ArgumentParser) -> None:
+    series = ", ".join(f"{code} ({names['en']})" for code, names in SERIES_NAMES.items())
+    parser.add_argument("--doc", action="append", default=[], metavar="SYMBOL",
+                        help='search only this document: a symbol ("CCW/GGE.1/2023/2", every '
+                             'language version) or a doc id ("a-res-78-241.en"); repeatable')
+    parser.add_argument("--series", action="append", default=[], metavar="CODE",
+                        help=f"search only the documents of this series; repeatable, and "
+                             f"added to --doc: {series}")
+
+
 def _k_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-k", type=int, help=f"number of results (default {default_of('k')})")
 
@@ -78,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _k_flag(p)
     p.add_argument("--history-file", type=Path, help="JSON list of earlier user turns")
     p.add_argument("--json", action="store_true", help="print JSON records")
+    _scope_flags(p)
     _common(p)
 
     p = sub.add_parser("show", help='show a paragraph or a document: "CCW/GGE.1/2023/2 para. 21 (c)"')
@@ -102,10 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--history-file", type=Path, help="JSON list of earlier user turns")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _scope_flags(p)
     _llm_flags(p)
     _common(p)
 
     p = sub.add_parser("chat", help="a conversation in the terminal (:q to quit)")
+    _scope_flags(p)
     _llm_flags(p)
     _common(p)
 

@@ -46,6 +46,14 @@ def read_history(path: Path | None, limit: int) -> list[str]:
         raise QueryError(f"{path}: {exc}") from exc
 
 
+def scope_from(args):
+    """The documents --doc and --series name (QueryError naming an unknown series; a document
+    the index does not hold is named when the search reads the index)."""
+    from index.search.scope import Scope
+
+    return Scope.of(getattr(args, "doc", None) or (), getattr(args, "series", None) or ())
+
+
 def cmd_search(args, settings: Settings) -> int:
     from index.search.query import validate_query
 
@@ -54,9 +62,10 @@ def cmd_search(args, settings: Settings) -> int:
     # Checked before anything loads (a bad question fails in milliseconds), against the one
     # limit the analysis applies once the index is there to read named documents against.
     validate_query(args.query, settings.max_question_chars)
+    scope = scope_from(args)
     history = read_history(args.history_file, settings.max_question_chars)
     retriever = build_retriever(settings)
-    query = retriever.analyse(args.query, history, settings.max_question_chars)
+    query = retriever.analyse(args.query, history, settings.max_question_chars, scope=scope)
     hits = retriever.search(query, settings.k)
     if args.json:
         print(json.dumps([h.to_record(i) for i, h in enumerate(hits, 1)], ensure_ascii=False,
@@ -75,11 +84,13 @@ def cmd_ask(args, settings: Settings) -> int:
     from ..services import build_retriever
 
     question = validate_query(args.question, settings.max_question_chars)  # before loading
+    scope = scope_from(args)
     history = read_history(args.history_file, settings.max_question_chars)
     retriever = build_retriever(settings)
     llm = make_chat_model(settings)
     stream = None if args.json else (lambda token: print(token, end="", flush=True))
-    result = answer_question(question, history, retriever, llm, settings, on_token=stream)
+    result = answer_question(question, history, retriever, llm, settings, on_token=stream,
+                             scope=scope)
     if args.json:
         print(json.dumps(result.to_record(), ensure_ascii=False, indent=2))
     else:
@@ -95,7 +106,9 @@ def cmd_chat(args, settings: Settings) -> int:
     from ..render import print_answer
     from ..services import build_retriever
 
+    scope = scope_from(args)
     retriever = build_retriever(settings)
+    retriever.catalogue.in_scope(scope)  # a document the index lacks: said once, before asking
     llm = make_chat_model(settings)
     print("Ask about the UN disarmament documents in Chinese or English; `:q` quits, `:new` "
           "starts a new conversation.")
@@ -105,7 +118,7 @@ def cmd_chat(args, settings: Settings) -> int:
             history = []
             continue
         try:
-            print_answer(answer_question(line, history, retriever, llm, settings))
+            print_answer(answer_question(line, history, retriever, llm, settings, scope=scope))
             history.append(line)
         except AssistantError as exc:
             report_error(exc, sys.stdout)

@@ -18,6 +18,16 @@ from .handlers import Conversation, Handlers
 from .library import BUSY, documents_html, preview_html
 from .login import LoginGuard
 
+# The library listing's js_on_load: a click (or Enter) on a document's row asks for it.
+OPEN_ON_CLICK = """
+function ask(event) {
+  const row = event.target.closest('[data-document]');
+  if (row) trigger('click', {document: row.dataset.document});
+}
+element.addEventListener('click', ask);
+element.addEventListener('keydown', function (event) { if (event.key === 'Enter') ask(event); });
+"""
+
 
 def build_app(handlers: Handlers) -> gr.Blocks:
     with gr.Blocks(title=texts.PAGE_TITLE) as app:
@@ -39,6 +49,11 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                                 max_lines=4)
                             send = gr.Button(both(LABELS["send"]), variant="primary", scale=1,
                                              elem_id="send")
+                        # none chosen: every document; typed values are checked on asking
+                        scope = gr.Dropdown(
+                            choices=handlers.filter_choices(), value=[], multiselect=True,
+                            allow_custom_value=True, label=both(LABELS["scope"]),
+                            elem_id="scope")
                         status = gr.Markdown("", elem_id="status")
                         with gr.Row():
                             new = gr.Button(both(LABELS["new_conversation"]),
@@ -64,7 +79,14 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                     locator = gr.Textbox(label=both(LABELS["locator"]), elem_id="locator",
                                          placeholder=texts.LOCATOR_PLACEHOLDER)
                     open_button = gr.Button(both(LABELS["open"]), elem_id="open-document")
-                document_html = gr.HTML(elem_id="document-view")
+                with gr.Row():
+                    with gr.Column(scale=1):
+                        gr.Markdown(f"#### {both(LABELS['listing'])}")
+                        # a click on a listed document opens it (its doc id in data-document)
+                        listing = gr.HTML(documents_html(handlers.library.documents()),
+                                          elem_id="indexed-documents", js_on_load=OPEN_ON_CLICK)
+                    with gr.Column(scale=1):
+                        document_html = gr.HTML(elem_id="document-view")
                 with gr.Accordion(both(LABELS["library"]), open=False,
                                   elem_id="library"):
                     uploads = gr.File(
@@ -80,8 +102,6 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                                                interactive=False, elem_id="add-documents")
                         stop_button = gr.Button(both(LABELS["stop"]), elem_id="stop-indexing")
                     added = gr.Markdown(elem_id="add-result")
-                    listing = gr.HTML(documents_html(handlers.library.documents()),
-                                      elem_id="indexed-documents")
                     with gr.Row():
                         to_remove = gr.Dropdown(label=both(LABELS["remove_choice"]),
                                                 choices=handlers.documents(),
@@ -94,8 +114,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                 check = gr.Button(both(LABELS["check"]), elem_id="verify-button")
                 verified = gr.HTML(elem_id="verify-result")
 
-        def respond(text, chat, state):
-            for reply in handlers.respond(text, chat or [], state):
+        def respond(text, chat, state, chosen):
+            for reply in handlers.respond(text, chat or [], state, chosen or []):
                 cleared = "" if reply.done and reply.answer is not None else gr.update()
                 choices = gr.update(choices=state.cited()) if reply.done else gr.update()
                 yield (reply.chat, reply.sources if reply.done and reply.answer else gr.update(),
@@ -105,8 +125,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         # Enter and Send are one event, taken once at a time per page. The "…" placeholder
         # shows that an answer is coming; Gradio's animated progress overlays would take CPU
         # from the model on a 2-core machine.
-        asking = gr.on([message.submit, send.click], respond, [message, chatbot, conversation],
-                       outputs, api_name="ask", show_progress="hidden", trigger_mode="once")
+        asking = gr.on([message.submit, send.click], respond,
+                       [message, chatbot, conversation, scope], outputs, api_name="ask", show_progress="hidden", trigger_mode="once")
 
         def start_over():
             return [], "", "", handlers.new_conversation(), gr.update(choices=[], value=None)
@@ -131,6 +151,11 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         cited.change(handlers.open_paragraph, [cited, conversation], document_html,
                      api_visibility="private")
 
+        def open_listed(event: gr.EventData):
+            return handlers.open_document(getattr(event, "document", ""))
+
+        listing.click(open_listed, None, document_html, api_visibility="private")
+
         # ---- adding and removing documents ----
         library = handlers.library
 
@@ -142,7 +167,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         def after_change(message):
             choices = handlers.documents()
             return (message, documents_html(library.documents()), gr.update(choices=choices),
-                    gr.update(choices=choices, value=None), handlers.corpus_line())
+                    gr.update(choices=choices, value=None), handlers.corpus_line(),
+                    gr.update(choices=handlers.filter_choices()))
 
         def add_files(items, progress=gr.Progress()):
             progress(0, desc=texts.EMBEDDING_PROGRESS)
@@ -152,7 +178,7 @@ def build_app(handlers: Handlers) -> gr.Blocks:
 
             message = library.add(items or [], on_progress=step)
             if message == BUSY:  # keep the files for when the other upload is done
-                return (message, *[gr.update()] * 8)
+                return (message, *[gr.update()] * 9)
             return (*after_change(message), None, "", [], gr.update(interactive=False))
 
         # upload and clear, not change: clearing the files after an add must not wipe its message
@@ -161,15 +187,16 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         uploads.clear(lambda: ([], "", gr.update(interactive=False)), None,
                       [staged, preview, add_button], api_visibility="private")
         add_button.click(add_files, staged,
-                         [added, listing, document, to_remove, corpus_line, uploads, preview,
-                          staged, add_button], api_visibility="private",
+                         [added, listing, document, to_remove, corpus_line, scope, uploads,
+                          preview, staged, add_button], api_visibility="private",
                          show_progress_on=preview)  # one progress bar, where the files were
         stop_button.click(library.stop, None, None, api_visibility="private")
         remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
-                            [added, listing, document, to_remove, corpus_line],
+                            [added, listing, document, to_remove, corpus_line, scope],
                             api_visibility="private")
         # Documents added or removed from a terminal show when the page is (re)opened.
-        app.load(lambda: after_change("")[1:], None, [listing, document, to_remove, corpus_line],
+        app.load(lambda: after_change("")[1:], None,
+                 [listing, document, to_remove, corpus_line, scope],
                  api_visibility="private", show_progress="hidden")
         gr.api(handlers.chat_api, api_name="chat")
     return app

@@ -1,7 +1,8 @@
 """What the UI's controls do, without Gradio: testable with a fake chat model and no browser.
 
 One ``Handlers`` per process (retriever, model, settings); one ``Conversation`` per browser
-session (Gradio keeps it in a ``gr.State``, so two sessions never share a history).
+session (assistant/ui/conversation.py). A question is asked of the documents the filter beside
+the question box chose (assistant/ui/scope_filter.py): none chosen, the whole library.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import tempfile
 import threading
 import uuid
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -21,7 +21,7 @@ from index.errors import AssistantError, NotFoundError, QueryError, QueryTooLong
 from index.un.symbols import normalize as normalize_citation
 from index.search.lookup import look_up
 from index.models import Paragraph
-from index.search.query import MAX_HISTORY_TURNS, Query
+from index.search.query import Query
 from index.search.retriever import Retriever
 from index.language import detect_lang
 
@@ -29,7 +29,9 @@ from ..answer import Answer
 from ..chain import answer_query, answer_question
 from .. import texts
 from . import html as render
+from .conversation import Conversation, Reply
 from .library import Library
+from .scope_filter import filter_choices, scope_of, unknown_document
 
 HINTS = {name: texts.both(hint) for name, hint in texts.HINTS.items()}
 DRAFT_REFRESH_S = 0.25
@@ -41,48 +43,6 @@ log = logging.getLogger(__name__)
 
 class _Stopped(Exception):
     """Raised inside the chain's token callback when nobody listens any more."""
-
-
-@dataclass
-class Conversation:
-    """One browser session's answers, oldest first; the questions are the chain's history."""
-
-    turns: list[Answer] = field(default_factory=list)
-
-    def history(self) -> list[str]:
-        """The latest questions, at most as many as the chain accepts (a follow-up leans on
-        the last one or two)."""
-        return [answer.question for answer in self.turns[-MAX_HISTORY_TURNS:]]
-
-    def numbered(self) -> list[tuple[int, Answer]]:
-        return list(enumerate(self.turns, 1))
-
-    def quote_of(self, paragraph_id: str) -> str:
-        """The latest quote an answer took from this paragraph ("" when none)."""
-        for answer in reversed(self.turns):
-            for c in answer.citations:
-                if c.paragraph.id == paragraph_id and c.quote:
-                    return c.quote
-        return ""
-
-    def cited(self) -> list[tuple[str, str]]:
-        """(label, paragraph id) of every paragraph cited so far, newest answer first."""
-        seen: dict[str, str] = {}
-        for answer in reversed(self.turns):
-            for c in answer.citations:
-                seen.setdefault(c.paragraph.id, c.label)
-        return [(label, pid) for pid, label in seen.items()]
-
-
-@dataclass
-class Reply:
-    """What one step of a streamed answer shows."""
-
-    chat: list[dict]
-    sources: str = ""
-    status: str = ""
-    done: bool = False
-    answer: Answer | None = None
 
 
 class Handlers:
@@ -115,20 +75,32 @@ class Handlers:
             names.setdefault(key, f"{p.symbol} — {p.doc_title}" if p.symbol else p.doc_title)
         return sorted(((name, key) for key, name in names.items()), key=lambda item: item[1])
 
+    def filter_choices(self) -> list[tuple[str, str]]:
+        """(label, value) of the documents filter: each series the library holds, then its
+        documents."""
+        return filter_choices(self.retriever.catalogue.paragraphs.values())
+
     # ---- conversation ---------------------------------------------------------------------
 
-    def respond(self, message: str, chat: list[dict], conversation: Conversation
-                ) -> Iterator[Reply]:
+    def respond(self, message: str, chat: list[dict], conversation: Conversation,
+                documents: list[str] | None = None) -> Iterator[Reply]:
         """Stream one answer: the user's message, the model's words as they come, then the
-        checked answer with its sources. Bad input changes nothing and says why."""
+        checked answer with its sources. ``documents``: the filter's values (series codes,
+        symbols, doc ids; none: every document). Bad input changes nothing and says why."""
         question = (message or "").strip()
         if not question:
             yield Reply(chat=chat, status=HINTS["empty"], done=True)
             return
         try:
             # Read once, here: the chain answers this query, and a bad one is said at once.
+            scope = scope_of(documents)
+            missing = unknown_document(scope, self.retriever.catalogue)
+            if missing:
+                yield Reply(chat=chat, done=True, status=texts.both(texts.NOT_IN_LIBRARY).format(
+                    document=render.escape_markdown(missing)))
+                return
             query = self.retriever.analyse(question, conversation.history(),
-                                           self.settings.max_question_chars)
+                                           self.settings.max_question_chars, scope=scope)
         except QueryTooLong as exc:
             yield Reply(chat=chat, done=True,
                         status=texts.both(texts.QUESTION_TOO_LONG).format(
@@ -271,13 +243,15 @@ class Handlers:
 
     # ---- the API endpoint -----------------------------------------------------------------
 
-    def chat_api(self, message: str, history: list[str] | None = None) -> dict:
+    def chat_api(self, message: str, history: list[str] | None = None,
+                 documents: list[str] | None = None) -> dict:
         """One answer for scripts: text, refusal flag, notice, and each citation with its
-        label, text and the other language version."""
+        label, text and the other language version. ``documents``: symbols, doc ids or series
+        codes to search only (none: every document)."""
         try:
             answer = answer_question(message, list(history or []), self.retriever, self.llm,
-                                     self.settings)
-        except AssistantError as exc:  # an empty or over-long question: say why
+                                     self.settings, scope=scope_of(documents))
+        except AssistantError as exc:  # an empty or over-long question, no such document
             return {"error": str(exc), "answer": "", "refused": True, "mode": "error",
                     "notice": "", "citations": [], "markdown": ""}
         citations = []

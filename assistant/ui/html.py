@@ -254,6 +254,16 @@ mark.quote { background: #fff8c5; padding: 0 1px; }
 .para .text { white-space: pre-wrap; }
 .cite { color: #0969da; cursor: pointer; font-weight: 600; }
 .not-found { color: #9a6700; }
+.library .series h4 { margin: 12px 0 4px; }
+.library table.indexed-documents { width: 100%; border-collapse: collapse; font-size: 0.85em; }
+.library th, .library td { padding: 2px 6px; vertical-align: top; text-align: left; width: 1%;
+  white-space: nowrap; }
+.library th:last-child, .library td:last-child { width: auto; white-space: normal; }
+.library tr.open-document { cursor: pointer; }
+.library tr.open-document:hover, .library tr.open-document:focus { background: #ddf4ff; }
+.library td.name { color: #0969da; font-weight: 600; }
+.library td.name .lang, .library .incomplete { color: #57606a; font-weight: 400; }
+.library .incomplete { white-space: normal; color: #9a6700; }
 """
 
 # One click on a [n] marker brings its paragraph into view in the sources panel.
@@ -269,12 +279,18 @@ document.addEventListener("click", function (event) {
   target.classList.add("flash");
   setTimeout(function () { target.classList.remove("flash"); }, 2000);
 });
-// A document opened at a cited paragraph scrolls to it.
+// A document opened at a cited paragraph scrolls to it; one opened whole, to its start.
 new MutationObserver(function () {
   const focus = document.getElementById("focus");
   if (focus && !focus.dataset.shown) {
     focus.dataset.shown = "1";
     focus.scrollIntoView({block: "center"});
+  }
+  const opened = document.querySelector("#document-view .document");
+  if (opened && !opened.dataset.shown) {
+    opened.dataset.shown = "1";
+    const start = opened.querySelector("h3");
+    if (start && !opened.querySelector("#focus")) start.scrollIntoView({block: "nearest"});
   }
 }).observe(document.documentElement, {childList: true, subtree: true});
 </script>

@@ -1,4 +1,5 @@
-"""Adding and removing documents from the page, without Gradio: check, preview, index, remove.
+"""Adding and removing documents from the page, without Gradio: check, preview, index, remove;
+and the library's listing, by series.
 
 Uploads are checked and parsed first (nothing is stored), so the user sees what was detected
 (symbol, language, paragraph count) and confirms. Confirmed files are copied into the library
@@ -23,9 +24,11 @@ from index.ingest.metadata import load_sidecar, read_metadata_file
 from index.models import ParsedDocument
 from index.ingest.paragraphs import parse_file
 from index.search.retriever import Retriever
+from index.un.series import SERIES_NAMES
 
 from .. import texts
 from ..services import remove_from_index
+from .scope_filter import series_order
 
 BUSY = texts.both(texts.BUSY)  # app.py keeps the staged files when it sees this
 
@@ -172,12 +175,37 @@ def preview_html(staged: list[Staged]) -> str:
 
 
 def documents_html(documents) -> str:
-    rows = "".join(
-        f"<tr><td>{html.escape(d.name)}</td><td>{d.lang}</td><td>{d.paragraphs}"
-        f"{'' if d.complete else texts.INCOMPLETE}</td>"
-        f"<td>{html.escape(d.title)}</td><td>{html.escape(Path(d.source).name)}</td></tr>"
-        for d in documents)
-    return "<table class='indexed-documents'>" + _header(texts.LISTING_COLUMNS) + rows + "</table>"
+    """The library by series, a heading per series in both languages; each document (one
+    language version) with its paragraph count, date and title, and a ``data-document`` (its
+    doc id) that opens it when clicked (app.py)."""
+    if not documents:
+        return f"<p class='empty-library'>{texts.both(texts.EMPTY_LIBRARY)}</p>"
+    groups: dict[str, list] = {}
+    for d in documents:
+        groups.setdefault(d.series, []).append(d)
+    sections = []
+    for code in sorted(groups, key=series_order):
+        names = SERIES_NAMES.get(code)  # a series it lacks goes by its code alone
+        heading = texts.SERIES_HEADING.format(
+            name=texts.both(names) if names else code, code=code, documents=len(groups[code]))
+        rows = "".join(_listed(d) for d in groups[code])
+        sections.append(f"<section class='series' data-series='{html.escape(code)}'>"
+                        f"<h4>{html.escape(heading)}</h4><table class='indexed-documents'>"
+                        f"{_header(texts.LISTING_COLUMNS)}{rows}</table></section>")
+    return "<div class='library'>" + "".join(sections) + "</div>"
+
+
+_INCOMPLETE = f"<span class='incomplete'>{html.escape(texts.INCOMPLETE)}</span>"
+
+
+def _listed(d) -> str:
+    tooltip = f"{texts.OPEN_DOCUMENT_TITLE} · {d.doc_id} · {Path(d.source).name}"
+    return (f"<tr class='open-document' data-document='{html.escape(d.doc_id)}' tabindex='0' "
+            f"title='{html.escape(tooltip)}'><td class='name'>"
+            f"{html.escape(d.symbol or texts.NO_SYMBOL)} <span class='lang'>{html.escape(d.lang)}"
+            f"</span></td><td>{d.paragraphs}{'' if d.complete else _INCOMPLETE}</td>"
+            f"<td class='date'>{html.escape(d.date or texts.NO_DATE)}</td>"
+            f"<td>{html.escape(d.title)}</td></tr>")
 
 
 def _header(columns: tuple[str, ...]) -> str:

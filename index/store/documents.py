@@ -8,9 +8,15 @@ read in one response.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from index.errors import NotFoundError
+from index.errors import DocumentError, NotFoundError
+from index.ingest.metadata import detect_date, load_sidecar
 from index.store.paragraph_store import ParagraphStore
+from index.un.series import series_of
+
+HEAD_LINES = 30  # the first page's lines that detect_date reads
+TEXT_SOURCES = (".txt", ".md")
 
 
 @dataclass(frozen=True)
@@ -22,10 +28,16 @@ class IndexedDocument:
     paragraphs: int  # records: paragraphs, subparagraphs, table rows and footnotes
     source: str
     complete: bool = True  # False: its indexing was stopped; indexing it again finishes it
+    date: str | None = None  # "2023-05-24", when the document prints one
 
     @property
     def name(self) -> str:
         return self.symbol or self.doc_id
+
+    @property
+    def series(self) -> str:
+        """The series it is filed under ("GA", "CCW" …; "other" without a symbol)."""
+        return series_of(self.symbol)
 
 
 def list_documents(store: ParagraphStore) -> list[IndexedDocument]:
@@ -41,10 +53,29 @@ def list_documents(store: ParagraphStore) -> list[IndexedDocument]:
     documents = [
         IndexedDocument(doc_id, meta.get("symbol") or None, meta.get("lang", ""),
                         meta.get("doc_title", ""), counts[doc_id], meta.get("source", ""),
-                        complete=doc_id not in pending)
+                        complete=doc_id not in pending,
+                        date=meta.get("date") or _source_date(meta))
         for doc_id, meta in found.items()
     ]
     return sorted(documents, key=lambda d: (d.symbol is None, d.symbol or d.doc_id, d.lang))
+
+
+def _source_date(meta: dict) -> str | None:
+    """The date of a document whose paragraphs do not carry it: its metadata file's, or the
+    one printed at the head of a text source (the first lines only; a PDF or Word file is not
+    read again for it)."""
+    source = Path(meta.get("source") or "")
+    if not source.name:
+        return None
+    try:
+        overrides = load_sidecar(source)
+        if overrides.get("date") or source.suffix.lower() not in TEXT_SOURCES:
+            return overrides.get("date") or None
+        with source.open(encoding="utf-8", errors="replace") as file:
+            head = "".join(line for _, line in zip(range(HEAD_LINES), file))
+    except (OSError, DocumentError):
+        return None
+    return detect_date(head, meta.get("doc_title", ""))
 
 
 def remove_document(store: ParagraphStore, name: str) -> list[IndexedDocument]:
