@@ -37,6 +37,7 @@ class EmbeddingRow:
     embed_text: str  # what the embedder sees
     keyword_text: str  # what the keyword index sees: also the bilingual document description
     source: str
+    date: str = ""  # the document's, for the list of documents
 
     @property
     def embed_hash(self) -> str:
@@ -61,5 +62,6 @@ def embedding_rows(documents: list[ParsedDocument]) -> list[EmbeddingRow]:
         for paragraph in parsed.paragraphs:
             lead = leads.get(paragraph.parent_id or "", "")
             rows.append(EmbeddingRow(paragraph, retrieval_text(paragraph, lead),
-                                     retrieval_text(paragraph, lead, description), source))
+                                     retrieval_text(paragraph, lead, description), source,
+                                     parsed.document.date or ""))
     return rows
