@@ -43,10 +43,11 @@ def cmd_index(args, settings: Settings) -> int:
             state = "new" if doc_id in report.new_documents else "updated"
             print(f"{state}: {describe_detected(parsed)}")
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.store
+    shipped = f"; {report.shipped} of the vectors came with the corpus" if report.shipped else ""
     print(
         f"indexed {len(report.documents)} documents, {run.paragraphs} paragraphs into {where}: "
         f"{report.embedded} embedded, {report.unchanged} unchanged, {report.removed} removed "
-        f"({report.seconds:.1f} s)"
+        f"({report.seconds:.1f} s{shipped})"
     )
     for doc_id in report.removed_documents:
         print(f"removed: {doc_id} (its file is gone)")

@@ -48,6 +48,7 @@ class SyncReport:
     changed_documents: list[str] = field(default_factory=list)  # some paragraph (re)embedded
     removed_documents: list[str] = field(default_factory=list)
     stopped: bool = False  # asked to stop: what was embedded is kept, a rerun resumes
+    shipped: int = 0  # of the embedded, how many vectors came with the bundled corpus
     seconds: float = 0.0
 
 
@@ -87,7 +88,9 @@ def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
     report.changed_documents = sorted({row.paragraph.doc_id for row in todo} & known_docs)
     changing = {row.paragraph.doc_id for row in todo}
     store.mark_pending(changing, pending=True)
+    reused = getattr(store.embedder, "reused", 0)  # index.store.shipped_vectors
     report.embedded = _embed_into(store.embedder, collection, todo, progress, on_progress, stop)
+    report.shipped = getattr(store.embedder, "reused", 0) - reused
     report.documents = sorted(d.document.doc_id for d in documents)
     if report.embedded:
         store.mark_written()
