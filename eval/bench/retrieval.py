@@ -205,7 +205,11 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=0, metavar="N",
                         help="also time extractive answers, and the local model on N questions")
     parser.add_argument("--local", type=int, default=0, metavar="N",
-                        help="also judge the local model's answers on each set's first N items")
+                        help="also judge the local model's answers on the first N items")
+    parser.add_argument("--local-on", nargs="+", default=["library"],
+                        choices=["all", "core", "library"],
+                        help="which questions --local answers: each set's whole, or its "
+                             "questions on the first five documents or on the library")
     args = parser.parse_args()
 
     items = load_qa(args.qa[0])
@@ -232,8 +236,9 @@ def main() -> int:
                 name = qa.stem if corpus == "all" else f"{qa.stem}-{corpus}"
                 if not set_items or (corpus != "all" and len(set_items) == len(every)):
                     continue
+                local = args.local if corpus in args.local_on else 0
                 results["sets"][name] = quality(store_dir, search, set_items, qa,
-                                                args.out / name, args.local)
+                                                args.out / name, local)
         results["latency_ms"] = measure_latency(retriever, [i.question for i in items])
         if args.answers:
             results["answers"] = measure_answers(store_dir, items, args.answers)
