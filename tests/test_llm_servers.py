@@ -24,8 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Should States provide training and instructions to human operators of LAWS?"
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A fake model server whose client gave up (the slow one, after its timeout) ends the
+    request quietly: the default prints a traceback to stderr, from a thread, into whichever
+    test's captured output happens to be running then."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 def serve(handler_class):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    server = QuietServer(("127.0.0.1", 0), handler_class)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
