@@ -129,7 +129,10 @@ def test_real_store_finds_the_ihl_paragraph_in_both_languages(real_store):
                      "国际人道法是否适用于致命性自主武器系统？"):
         hits = retriever.search(question, k=5)
         found = [(h.paragraph.symbol, h.paragraph.locator) for h in hits]
-        assert (SYMBOL, "21(a)") in found or (SYMBOL, "21") in found, (question, found)
+        # Two paragraphs say it: the report's conclusion 21 (a), and guiding principle (a)
+        # (eval/qa.jsonl q001 has both as gold).
+        saying_it = {(SYMBOL, "21(a)"), (SYMBOL, "21"), ("CCW/MSP/2019/9", "#1(a)")}
+        assert saying_it & set(found), (question, found)
     # The zh and en versions of the report share paragraph keys.
     en = real_store.get([f"{SYMBOL}|en|body|21(a)"])[0]
     other = retriever.catalogue.counterpart(en)
