@@ -15,7 +15,7 @@ from index.models import LANGS
 
 from .qaset import QAItem
 
-METRICS = ("hit@1", "hit@5", "mrr", "recall@5")
+METRICS = ("hit@1", "hit@5", "mrr", "recall@5", "doc@1")
 
 # A trailing printed item "(c)" or counted bullet "•2"; what precedes it is the parent.
 _CHILD_RE = re.compile(r"^(.+?)(\([^()]*\)|•\d+)$")
@@ -102,8 +102,29 @@ def item_metrics(records: list[dict], item: QAItem) -> dict:
         "hit@5": float(first is not None and first <= 5),
         "mrr": 1.0 / first if first else 0.0,
         "recall@5": covered / len(targets),
+        "doc@1": float(document_hit(records, item)),
         "first_rank": first,
     }
+
+
+def document_hit(records: list[dict], item: QAItem) -> bool:
+    """Whether the first record comes from a document that answers ``item`` (the right
+    document won, even if not the right paragraph): it answers itself; or its symbol is a
+    gold entry's; or, without a symbol, it shares its document with a record that answers,
+    or (none retrieved) its part is a symbol-less gold entry's."""
+    if not records:
+        return False
+    top = records[0]
+    if matches(top, item):
+        return True
+    symbol = _symbol(top.get("symbol"))
+    if symbol is not None:
+        return symbol in {_symbol(g.get("symbol")) for g in item.gold}
+    answering = [r for r in records if matches(r, item)]
+    if answering:
+        return any(r.get("doc_id") == top.get("doc_id") for r in answering)
+    return any(_symbol(g.get("symbol")) is None and g.get("part")
+               and _part_matches(top.get("part"), g["part"]) for g in item.gold)
 
 
 def _means(rows: list[dict]) -> dict:

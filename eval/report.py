@@ -12,7 +12,8 @@ from pathlib import Path
 
 from index.models import LANGS
 
-COLUMNS = (("hit@1", "hit@1"), ("hit@5", "hit@5"), ("mrr", "MRR"), ("recall@5", "recall@5"))
+COLUMNS = (("hit@1", "hit@1"), ("hit@5", "hit@5"), ("mrr", "MRR"), ("recall@5", "recall@5"),
+           ("doc@1", "document hit@1"))
 
 
 def _num(value, digits: int = 3) -> str:

@@ -2,8 +2,7 @@
 
 A paragraph is addressed by (symbol or doc_id, lang, part, locator). The locator is the
 document's own paragraph number where it prints one ("21", "21(c)"), and otherwise a counted
-ordinal that is always marked as counted ("#3", "#3(1)", "1•2"): we never pass a counted
-position off as an official paragraph number.
+ordinal always marked as counted ("#3", "#3(1)", "1•2"): never passed off as official.
 """
 
 from __future__ import annotations
@@ -178,6 +177,7 @@ class Paragraph:
 class ParsedDocument:
     document: Document
     paragraphs: list[Paragraph] = field(default_factory=list)
+    card: object = None  # its IdentityCard (index.un.identity, which imports this module)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from eval.metrics import item_metrics, locators_match, matches, parent_locator, summarize
+from eval.metrics import (document_hit, item_metrics, locators_match, matches, parent_locator,
+                          summarize)
 from eval.qaset import QAItem, load_qa
 from index.errors import EvalError
 from index.models import Hit, Paragraph
@@ -111,14 +112,17 @@ def test_hit_and_mrr_and_recall():
 def test_no_match_gives_zero_and_no_targets_gives_none():
     qa = item(gold=[{"symbol": SYM, "number": "21"}])
     m = item_metrics([rec(number="5")] * 6, qa)
-    assert m == {"hit@1": 0.0, "hit@5": 0.0, "mrr": 0.0, "recall@5": 0.0, "first_rank": None}
+    # The wrong paragraph of the right document: no hit, but the document won.
+    assert m == {"hit@1": 0.0, "hit@5": 0.0, "mrr": 0.0, "recall@5": 0.0, "doc@1": 1.0,
+                 "first_rank": None}
     assert item_metrics([], qa)["mrr"] == 0.0
     assert item_metrics([rec()], item(answerable=False))["mrr"] is None
 
 
 def test_summarize_over_answerable_only():
     def row(lang, kind, mrr, answerable=True):
-        m = {"hit@1": float(mrr == 1), "hit@5": float(mrr > 0), "mrr": mrr, "recall@5": mrr}
+        m = {"hit@1": float(mrr == 1), "hit@5": float(mrr > 0), "mrr": mrr, "recall@5": mrr,
+             "doc@1": float(mrr > 0)}
         return {"lang": lang, "kind": kind, "answerable": answerable, "metrics": m}
 
     rows = [row("en", "newcomer", 1.0), row("zh", "newcomer", 0.5), row("zh", "locator", 0.0),
@@ -130,7 +134,23 @@ def test_summarize_over_answerable_only():
     assert s["by_lang"]["en"]["n"] == 1
     assert list(s["by_kind"]) == ["locator", "newcomer", "unanswerable"]
     assert s["by_kind"]["unanswerable"] == {"n": 0, "hit@1": None, "hit@5": None, "mrr": None,
-                                            "recall@5": None}
+                                            "recall@5": None, "doc@1": None}
+
+
+def test_document_hit_is_the_first_records_document():
+    gold = item(gold=[{"symbol": SYM, "part": "body", "number": "21"}])
+    assert document_hit([rec(number="3"), rec(number="21")], gold)  # right document first
+    assert not document_hit([rec(symbol="A/79/88", number="21"), rec()], gold)
+    assert not document_hit([], gold)
+    # Without a symbol: the document of a record that answers, or the gold entry's part.
+    letter = item(gold=[{"symbol": None, "part": "annex I"}], evidence=["the plan"])
+    first = {**rec(symbol=None, part="annex II", text="other"), "doc_id": "letter.zh"}
+    answering = {**rec(symbol=None, part="annex I", text="the plan"), "doc_id": "letter.zh"}
+    brief = {**rec(symbol=None, part="body", text="other"), "doc_id": "brief.en"}
+    assert document_hit([first, answering], letter)
+    assert not document_hit([brief, answering], letter)
+    assert not document_hit([brief], letter)
+    assert document_hit([{**first, "part": "annex I"}], letter)
 
 
 # ---- load_qa ----------------------------------------------------------------------------

@@ -142,15 +142,15 @@ def quality(store_dir: Path, search, items, qa: Path, out: Path, local: int) -> 
 
 def quality_table(results: dict) -> str:
     """Retrieval and judged answers, one row per QA set."""
-    lines = ["| QA set | n | hit@1 | hit@5 | MRR | recall@5 | extractive judged correct / "
-             "conf. wrong | local 1.5B judged correct / conf. wrong (n) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| QA set | n | hit@1 | hit@5 | MRR | recall@5 | document hit@1 | extractive judged "
+             "correct / conf. wrong | local 1.5B judged correct / conf. wrong (n) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, row in results["sets"].items():
         o, ex, lo = row["retrieval"], row["extractive"], row.get("local")
         local = (f"{lo['judged_correct']:.3f} / {lo['confidently_wrong']:.3f} ({lo['n']})"
                  if lo else "–")
         lines.append(f"| {name} | {o['n']} | {o['hit@1']:.3f} | {o['hit@5']:.3f} | {o['mrr']:.3f}"
-                     f" | {o['recall@5']:.3f} | {ex['judged_correct']:.3f} / "
+                     f" | {o['recall@5']:.3f} | {o['doc@1']:.3f} | {ex['judged_correct']:.3f} / "
                      f"{ex['confidently_wrong']:.3f} | {local} |")
     return "\n".join(lines)
 

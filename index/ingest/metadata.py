@@ -29,7 +29,8 @@ _MONTH_LINE = re.compile(r"^\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$",
                          re.IGNORECASE | re.MULTILINE)
 REISSUE_MARK = "*"  # "A/79/408*": the symbol of a reissued document, marked
 HEADER_LINES = 12
-META_FIELDS = {"doc_id", "symbol", "lang", "title", "date", "kind", "original", "distribution"}
+META_FIELDS = {"doc_id", "symbol", "lang", "title", "date", "kind", "original", "distribution",
+               "names"}  # names: what people call it, added to its identity card
 # First-page slugs: "Original: English" (the language it was written in) and "Distr.: General".
 _ORIGINAL = re.compile(r"\bOriginal:\s*([A-Z][a-z]+(?:\s*(?:and|/|,)\s*[A-Z][a-z]+)*)")
 _DISTRIBUTION = re.compile(r"\bDistr\.?:\s*([A-Z][a-z]+)")
@@ -56,6 +57,9 @@ def read_metadata_file(meta_path: Path) -> dict:
         raise DocumentError(f"{meta_path}: unreadable metadata file ({exc})") from exc
     if not isinstance(data, dict) or set(data) - META_FIELDS:
         raise DocumentError(f"{meta_path}: expected an object with keys among {sorted(META_FIELDS)}")
+    names = data.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise DocumentError(f"{meta_path}: 'names' must be a list of names, not {names!r}")
     return data
 
 

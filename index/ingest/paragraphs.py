@@ -15,6 +15,7 @@ from index.ingest.assemble import Assembler, Para
 from index.ingest.blocks import cut_blocks
 from index.errors import DocumentError
 from index.ingest.files import read_document
+from index.ingest.identity import detect_card
 from index.ingest.limits import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long
 from index.ingest.metadata import detect_metadata
 from index.models import FOOTNOTES, Document, Paragraph, ParsedDocument
@@ -49,7 +50,7 @@ def parse_text(text: str, source: str = "<text>", overrides: dict | None = None)
         paragraphs.append(_paragraph(document, FOOTNOTES, number, note, kind="footnote"))
     if not paragraphs:
         raise DocumentError(f"{source}: no paragraphs found (is it a UN document in text form?)")
-    return ParsedDocument(document, paragraphs)
+    return ParsedDocument(document, paragraphs, detect_card(text, document, overrides.get("names")))
 
 
 def refuse_long_lines(text: str, source: str) -> None:

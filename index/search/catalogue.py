@@ -14,8 +14,10 @@ from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Par
                           split_reply)
 from index.errors import QueryError
 from index.search.keyword import KeywordIndex
+from index.search.routing import DocumentCards, voice_of
 from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
+from index.un.identity import IdentityCard
 from index.un.states import named_submitters, names_in
 from index.un.symbols import find_symbols, ga_resolution_symbols
 
@@ -59,6 +61,8 @@ class Generation:
     symbols: set[str]
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
     by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
+    cards: DocumentCards  # the documents' identity cards, searchable
+    repeats: dict[str, int]  # paragraph id -> paragraphs of its document opening the same way
 
 
 class Catalogue:
@@ -78,9 +82,10 @@ class Catalogue:
     def _load(self) -> Generation:
         stamp = self.store.generation()  # before reading: a write meanwhile shows later
         records = self.store.with_keyword_texts()
-        paragraphs: dict[str, Paragraph] = {p.id: p for p, _ in records}
+        paragraphs: dict[str, Paragraph] = {p.id: p for p, _, _ in records}
         keywords = KeywordIndex()
-        keywords.add([p.id for p, _ in records], [text for _, text in records])
+        keywords.add([p.id for p, _, _ in records], [text for _, text, _ in records])
+        cards = read_cards((p.doc_id, card) for p, _, card in records)
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
         reply_parts: dict[str, set[str]] = defaultdict(set)
         by_document: dict[str, set[str]] = defaultdict(set)
@@ -95,7 +100,8 @@ class Catalogue:
                           sorted({p.lang for p in paragraphs.values()}),
                           {p.symbol for p in paragraphs.values() if p.symbol},
                           {doc: frozenset(ids) for doc, ids in by_document.items()},
-                          {key: frozenset(ids) for key, ids in by_submission.items()})
+                          {key: frozenset(ids) for key, ids in by_submission.items()},
+                          DocumentCards.of(cards), repeated_openings(paragraphs.values()))
 
     def current(self) -> Generation:
         """What this catalogue serves, read again first when another process (``assistant
@@ -164,6 +170,17 @@ class Catalogue:
         return [(symbol, part) for symbol in sorted(parts) for part in sorted(parts[symbol])
                 if names_in(split_reply(part)[1], named)]
 
+    def documents_meant(self, text: str) -> dict[str, float]:
+        """doc_id -> how strongly ``text`` names the document by its card (routing)."""
+        return self.current().cards.scores(text)
+
+    def card(self, doc_id: str) -> IdentityCard | None:
+        return self.current().cards.cards.get(doc_id)
+
+    def voice(self, paragraph: Paragraph) -> str:
+        """Whose words ``paragraph`` holds: agreed, secretariat, record or view."""
+        return voice_of(paragraph, self.card(paragraph.doc_id))
+
     def named_symbols(self, text: str) -> list[str]:
         """Indexed documents a text names by symbol or as "resolution 78/241"."""
         named = find_symbols(text) + ga_resolution_symbols(text)
@@ -182,3 +199,29 @@ class Catalogue:
         wanted = symbol_or_doc_id.strip()
         found = [p for p in self.paragraphs.values() if wanted in (p.symbol, p.doc_id)]
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
+
+
+def read_cards(doc_cards) -> dict[str, IdentityCard]:
+    """doc_id -> its identity card, from (doc_id, card JSON) pairs (each document's first)."""
+    cards: dict[str, IdentityCard] = {}
+    for doc_id, text in doc_cards:
+        if doc_id not in cards and text:
+            card = IdentityCard.from_json(text)
+            if card is not None:
+                cards[doc_id] = card
+    return cards
+
+
+OPENING_CHARS = 12  # "我谨以裁军谈判会议“前进道", "I have the honour to"
+
+
+def repeated_openings(paragraphs) -> dict[str, int]:
+    """paragraph id -> how many paragraphs of its document (itself included) open with the
+    same words, for those that share their opening: a letter's recurring "我谨以…身份…"
+    crowds out the paragraph that answers."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in paragraphs:
+        if p.kind == "paragraph":
+            opening = "".join(p.text.split())[:OPENING_CHARS].casefold()
+            groups[(p.doc_id, opening)].append(p.id)
+    return {pid: len(ids) for ids in groups.values() if len(ids) > 1 for pid in ids}

@@ -16,6 +16,7 @@ from typing import Callable, Protocol
 from index.errors import QueryError, QueryTooLong
 from index.language import detect_lang
 from index.search.locators import Locator, names_a_paragraph, parse_locators
+from index.search.routing import asks_for_views
 from index.search.scope import EVERYTHING, Scope
 from index.un.glossary import expand_query, formalize
 
@@ -43,6 +44,7 @@ class Documents(Protocol):
 
     def named_symbols(self, text: str) -> list[str]: ...
     def submissions_named(self, text: str) -> list[tuple[str, str]]: ...
+    def documents_meant(self, text: str) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Query:
     rewritten: bool = False  # standalone is a model's rewrite: search it alone
     search_lang: str = ""  # the language of what is searched (the rewrite's, once rewritten)
     scope: Scope = EVERYTHING  # the documents asked of
+    documents_meant: tuple[tuple[str, float], ...] = ()  # (doc_id, 0–1) its words name by card
+    asks_views: bool = False  # asks what someone said or proposed, or names a State
     _vectors: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -118,11 +122,14 @@ class Query:
             return replace(self, standalone=self.text)
         named = _named([standalone], documents)[0]
         context = named[0] if named else None
+        submissions = _submissions(standalone, documents)
         return replace(self, standalone=standalone, rewritten=True,
                        locators=_paragraph_locators(parse_locators(standalone), context),
                        context_symbol=context,
                        document_symbols=tuple(named), search_lang=detect_lang(standalone),
-                       submissions=_submissions(standalone, documents), _vectors={})
+                       submissions=submissions, _vectors={},
+                       documents_meant=_meant(standalone, documents),
+                       asks_views=bool(submissions) or asks_for_views(standalone))
 
 
 def analyse(question: str, history=(), documents: Documents | None = None,
@@ -146,12 +153,23 @@ def analyse(question: str, history=(), documents: Documents | None = None,
     standalone = f"{turns[-1]} {text}" if turns and follow_up else text
     last_two = [*(named[1] if turns else []), *named[0]]
     locators = parse_locators(text)
+    submissions = _submissions(text, documents)
     return Query(text=text, history=turns, lang=lang,
                  locators=_paragraph_locators(locators, context),
                  names_paragraph=names_a_paragraph(text, locators), context_symbol=context,
-                 submissions=_submissions(text, documents),
+                 submissions=submissions,
                  document_symbols=tuple(dict.fromkeys(last_two)), follow_up=follow_up,
-                 standalone=standalone, search_lang=lang, scope=scope or EVERYTHING)
+                 standalone=standalone, search_lang=lang, scope=scope or EVERYTHING,
+                 documents_meant=_meant(standalone, documents),
+                 asks_views=bool(submissions) or asks_for_views(standalone))
+
+
+def _meant(text: str, documents: Documents | None) -> tuple[tuple[str, float], ...]:
+    """The documents a text names by their cards, with the glossary's other-language forms
+    ("GGE" also reads "政府专家组"), best first."""
+    if documents is None:
+        return ()
+    return tuple(documents.documents_meant(Wording.of(text).keywords).items())
 
 
 def _submissions(text: str, documents: Documents | None) -> tuple[tuple[str, str], ...]:

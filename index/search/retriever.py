@@ -13,6 +13,7 @@ from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
+from index.search.routing import is_submission, voice_of
 from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
 
@@ -22,6 +23,10 @@ LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
 SUBMISSION_SCORE = 0.5
 CROSS_LANGUAGE_OFFSET = 0.05
 SHORT_TEXT = 20  # characters
+DOCUMENT_WEIGHT = 1.0
+ROUTE_MARGIN = 0.5  # the runner-up's card score, relative to the best, under which to route
+VOICE_WEIGHTS: dict[str, float] = {}  # measured: {"submission": 0.85, "agreed": 1.1} lost 0.01 hit@5
+REPEAT_EXPONENT = 0.0
 
 
 class Retriever:
@@ -67,10 +72,15 @@ class Retriever:
             sources[p.id].add("locator")
 
         paragraphs = loaded.paragraphs
+        meant = dict(query.documents_meant)
         for pid in scores:
             if "locator" not in sources[pid] and pid in paragraphs:
-                scores[pid] *= brevity_prior(paragraphs[pid])
-                if "submission" in sources[pid]:
+                scores[pid] *= (brevity_prior(paragraphs[pid])
+                                * document_prior(paragraphs[pid], meant, query, loaded))
+                if "submission" in sources[pid] and (
+                        not meant or meant.get(paragraphs[pid].doc_id, 0.0) >= 1.0):
+                    # Unless the question names another document more strongly ("China's
+                    # definition in the Chair's compilation" is not China's own reply).
                     scores[pid] += SUBMISSION_SCORE
         # Only what this generation holds: a paragraph another process added since is not
         # loaded yet, one it removed is gone from the store.
@@ -111,6 +121,16 @@ class Retriever:
             hits = snapshot.nearest_ids(vector, self.candidates,
                                         where=within(scope, symbol=symbol))
             yield "document", [pid for pid, _ in hits]
+        if not query.document_symbols:
+            for doc_id in routed_documents(query, loaded, scope):
+                # The one document its card names ("the letter from Belarus"): its own best
+                # paragraphs join the candidates even when the whole library outranks them.
+                hits = snapshot.nearest_ids(vector, self.candidates,
+                                            where=within(scope, doc_id=doc_id))
+                yield "document", [pid for pid, _ in hits]
+                among = loaded.by_document.get(doc_id, frozenset())
+                yield "document", [pid for pid, _ in loaded.keywords.search(
+                    wording.keywords, self.candidates, among)]
         yield "keyword", [pid for pid, _ in loaded.keywords.search(
             wording.keywords, self.candidates, scope and scope[1])]
         for symbol, part in query.submissions:
@@ -130,6 +150,32 @@ def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dic
     if scope is not None:
         clauses.append({"doc_id": {"$in": sorted(scope[0]) or [""]}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def routed_documents(query: Query, loaded, scope=None) -> list[str]:
+    """The documents searched on their own: those the question names best by card, when
+    they are one document (its language versions) and nothing else comes close; only inside
+    the scope asked of (``Catalogue.in_scope``)."""
+    best = [doc_id for doc_id, weight in query.documents_meant if weight >= 1.0
+            and (scope is None or doc_id in scope[0])]
+    owners = {loaded.cards.cards[d].symbol or d for d in best if d in loaded.cards.cards}
+    runner_up = max((w for _, w in query.documents_meant if w < 1.0), default=0.0)
+    return best if len(owners) == 1 and runner_up <= ROUTE_MARGIN else []
+
+
+def document_prior(paragraph: Paragraph, meant: dict[str, float], query: Query,
+                   loaded) -> float:
+    """How much a paragraph's document and voice weigh: raised by how strongly the question
+    names its document (routing), lowered for one State's view when the question does not
+    ask for views, raised for agreed text, lowered for an opening its document repeats."""
+    weight = 1.0 + DOCUMENT_WEIGHT * meant.get(paragraph.doc_id, 0.0)
+    if not query.asks_views:
+        # One State's view filed in a report weighs less than agreed text on the same point;
+        # a State's own letter is not down-weighted (a question about it means it).
+        voice = ("submission" if is_submission(paragraph)
+                 else voice_of(paragraph, loaded.cards.cards.get(paragraph.doc_id)))
+        weight *= VOICE_WEIGHTS.get(voice, 1.0)
+    return weight / loaded.repeats.get(paragraph.id, 1) ** REPEAT_EXPONENT
 
 
 def brevity_prior(paragraph: Paragraph) -> float:

@@ -38,11 +38,12 @@ class EmbeddingRow:
     keyword_text: str  # what the keyword index sees: also the bilingual document description
     source: str
     date: str = ""  # the document's, for the list of documents
+    card: str = ""  # the document's identity card (JSON), stored with each of its records
 
     @property
     def embed_hash(self) -> str:
-        """Stored with the paragraph: a sync re-embeds it only when this changes."""
-        return text_hash(self.embed_text + "\x00" + self.keyword_text)
+        """Stored with the paragraph: a sync rewrites it only when this changes."""
+        return text_hash(self.embed_text + "\x00" + self.keyword_text + "\x00" + self.card)
 
 
 def embedding_rows(documents: list[ParsedDocument]) -> list[EmbeddingRow]:
@@ -59,9 +60,10 @@ def embedding_rows(documents: list[ParsedDocument]) -> list[EmbeddingRow]:
         # Absolute, so "is this file gone?" has one answer whatever the working directory.
         source = str(Path(parsed.document.source).resolve())
         leads = {p.id: p.text.split("\n", 1)[0] for p in parsed.paragraphs if p.kind != "item"}
+        card = parsed.card.to_json() if parsed.card is not None else ""
         for paragraph in parsed.paragraphs:
             lead = leads.get(paragraph.parent_id or "", "")
             rows.append(EmbeddingRow(paragraph, retrieval_text(paragraph, lead),
                                      retrieval_text(paragraph, lead, description), source,
-                                     parsed.document.date or ""))
+                                     parsed.document.date or "", card))
     return rows

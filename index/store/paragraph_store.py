@@ -218,9 +218,11 @@ class ParagraphStore:
         return self.read_with_retry(lambda collection: Snapshot(collection, collection.count(),
                                                                 self.read_with_retry))
 
-    def with_keyword_texts(self) -> list[tuple[Paragraph, str]]:
-        """Every paragraph with the text the keyword index sees, in one pass over the store."""
-        return [(Paragraph.from_metadata(text, meta), meta.get("context") or text)
+    def with_keyword_texts(self) -> list[tuple[Paragraph, str, str]]:
+        """Every paragraph with the text the keyword index sees and its document's identity
+        card (JSON; "" for a record stored before cards), in one pass over the store."""
+        return [(Paragraph.from_metadata(text, meta), meta.get("context") or text,
+                 meta.get("card") or "")
                 for got in self.pages(["documents", "metadatas"])
                 for text, meta in zip(got["documents"], got["metadatas"])]
 

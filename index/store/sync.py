@@ -188,7 +188,8 @@ def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow], prog
             embeddings=vectors,
             documents=[row.paragraph.text for row in batch],
             metadatas=[{**row.paragraph.to_metadata(), "context": row.keyword_text,
-                        "embed_hash": row.embed_hash, "source": row.source, "date": row.date}
+                        "embed_hash": row.embed_hash, "source": row.source, "date": row.date,
+                        "card": row.card}
                        for row in batch],
         )
         bar.update(len(batch))

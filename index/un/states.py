@@ -51,8 +51,13 @@ _MATCHERS = [(s, [_pattern(n) for n in s.names]) for s in SUBMITTERS]
 
 def named_submitters(text: str) -> list[str]:
     """The submitters a text names, as documents print them: "What did the US say?" →
-    ["United States of America"]; "中国的立场" → ["China"]."""
-    return [s.en for s, patterns in _MATCHERS if any(p.search(text) for p in patterns)]
+    ["United States of America"]; "中国的立场" → ["China"]. A name inside a longer one that
+    the text names is not a name of its own: "白俄罗斯" (Belarus) holds "俄罗斯" (Russia)."""
+    spans = [(match.start(), match.end(), s.en) for s, patterns in _MATCHERS
+             for p in patterns for match in p.finditer(text)]
+    kept = [en for start, end, en in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)]
+    return [s.en for s in SUBMITTERS if s.en in kept]
 
 
 def names_in(submitter: str, named: list[str]) -> bool:
