@@ -97,3 +97,36 @@ def test_follow_up_uses_the_previous_turn(real_retriever):
     hits = real_retriever.search("And what about training?", k=3, history=history)
     assert any(h.paragraph.symbol == GGE and h.paragraph.locator in ("22(c)", "22")
                for h in hits)
+
+
+def test_the_document_a_question_names_by_its_card_comes_first(fake_retriever):
+    # With the fake embedder the dense list is noise: the card names the letter.
+    question = "What does the letter from Belarus say about the working group?"
+    query = fake_retriever.analyse(question)
+    assert dict(query.documents_meant).get("cd-letter-2017-09-08-belarus.zh") == 1.0
+    hits = fake_retriever.search(query, 5)
+    assert hits[0].paragraph.doc_id == "cd-letter-2017-09-08-belarus.zh"
+    assert "document" in hits[0].sources  # searched on its own as the one document meant
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"candidates": 0}, "candidates must be a whole number > 0, got 0"),
+    ({"document_weight": -1}, "document_weight must be >= 0, got -1"),
+    ({"route_margin": 2}, "route_margin must be between 0 and 1, got 2"),
+    ({"submission_score": "high"}, "submission_score must be a number, got 'high'"),
+])
+def test_retrieval_settings_are_checked_when_built(change, message):
+    from index.search.settings import RetrievalSettings
+    with pytest.raises(ConfigError, match=message):
+        RetrievalSettings(**change)
+
+
+def test_a_document_weight_of_zero_ignores_the_cards(fake_retriever):
+    from index.search.settings import RetrievalSettings
+    plain = Retriever(fake_retriever.store, RetrievalSettings(document_weight=0, route_margin=0))
+    query = plain.analyse("What does the letter from Belarus say about the working group?")
+    weighted = {h.paragraph.id: h.score for h in fake_retriever.search(query, 20)}
+    unweighted = {h.paragraph.id: h.score for h in plain.search(query, 20)}
+    letter = [pid for pid in weighted if pid.startswith("cd-letter") or "|zh|annex" in pid]
+    shared = [pid for pid in letter if pid in unweighted]
+    assert shared and all(weighted[pid] > unweighted[pid] for pid in shared)

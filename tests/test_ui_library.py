@@ -173,8 +173,12 @@ def test_the_library_is_listed_by_series_with_counts_dates_and_titles(fake_retri
                                listing))
     resolution = dated["A/RES/78/241", "en"]
     assert "<td class='name'>A/RES/78/241 <span class='lang'>en</span></td><td>15</td>" \
-           f"<td class='date'>{resolution}</td><td>Lethal autonomous weapons systems</td>" \
-        in sections["GA"]
+           f"<td class='date'>{resolution}</td><td>Lethal autonomous weapons systems" \
+           "<div class='identity-card'>" in sections["GA"]
+    # Under the title, its identity card in both languages.
+    assert "<div>Kind: General Assembly resolution</div>" in sections["GA"]
+    assert "<div>类型: 联合国大会决议</div>" in sections["GA"]
+    assert "the letter from Belarus" in sections["other"]
     assert sections["CCW"].count("data-document=") == 3
     assert "data-document='ccw-gge-1-2023-2.zh'" in sections["CCW"]
     assert "2017-09-08" in sections["other"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from index.errors import AssistantError, QueryError
@@ -97,7 +98,8 @@ def cmd_docs(args, settings: Settings) -> int:
 
     documents = list_documents(open_store(settings))
     if args.json:
-        print(json.dumps([vars(d) for d in documents], ensure_ascii=False, indent=1))
+        print(json.dumps([{**vars(d), "card": d.card and asdict(d.card)} for d in documents],
+                         ensure_ascii=False, indent=1))
         return 0
     if not documents:
         print("no documents in the index: add some with `assistant index FILE…`")
@@ -107,6 +109,8 @@ def cmd_docs(args, settings: Settings) -> int:
         state = "" if d.complete else "  (incomplete: indexing was stopped; index it again)"
         print(f"{d.name:<{width}}  {d.lang}  {d.paragraphs:>5}  {_shorten(d.title, 60):<60}  "
               f"{d.source}{state}")
+        for line in d.card.lines(d.lang) if d.card else ():
+            print(f"{'':<{width}}  {_shorten(line, 110)}")  # its identity card, indented
     print(f"{len(documents)} documents, {sum(d.paragraphs for d in documents)} paragraphs")
     return 0
 

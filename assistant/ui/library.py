@@ -205,7 +205,17 @@ def _listed(d) -> str:
             f"{html.escape(d.symbol or texts.NO_SYMBOL)} <span class='lang'>{html.escape(d.lang)}"
             f"</span></td><td>{d.paragraphs}{'' if d.complete else _INCOMPLETE}</td>"
             f"<td class='date'>{html.escape(d.date or texts.NO_DATE)}</td>"
-            f"<td>{html.escape(d.title)}</td></tr>")
+            f"<td>{html.escape(d.title)}{_card(d.card)}</td></tr>")
+
+
+def _card(card) -> str:
+    """The identity card under a document's title: what it is, who issued it, its names,
+    whose words it holds, in both languages."""
+    if card is None:
+        return ""
+    lines = card.lines("en") + card.lines("zh")
+    return ("<div class='identity-card'>" + "".join(f"<div>{html.escape(line)}</div>"
+                                                  for line in lines) + "</div>")
 
 
 def _header(columns: tuple[str, ...]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from index.models import Document
-from index.un.glossary import expand_query
 from index.un.identity import STATE_AUTHOR, TABLE, IdentityCard, Kind
 from index.un.states import SUBMITTERS, named_submitters
 
@@ -19,8 +18,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _GA_SESSION = re.compile(r"^A/(?:RES/)?(\d{2,3})/")
 _RESOLUTION_NUMBER = re.compile(r"^A/RES/(\d{2,3}/\d{1,4})$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-# A letter's addressee: "… to the Secretary-General of the Conference …", "…致裁军谈判会议秘书长的信".
-_TO_EN = re.compile(r"\bto the (.+?)(?: of the United Nations)?$")
+# A letter's addressee: "… to the United Nations addressed to the Secretary-General", "… to the
+# Secretary-General of the Conference …", "…致裁军谈判会议秘书长的信".
+_TO_EN = re.compile(r"\b(?:addressed to|to) the (?!United Nations addressed)(.+?)$")
 _TO_ZH = re.compile(r"致(.+?)的信$")
 
 
@@ -36,7 +36,8 @@ def detect_card(text: str, document: Document, names: list[str] | None = None) -
         else ("", "")
     author = TABLE.bodies.get(kind.author) if kind else None
     recipient_en, recipient_zh = _recipient(document.title)
-    values = {"year": year, "number": number, "state": state_en, "state_zh": state_zh}
+    values = {"year": year, "number": number, "state": state_en, "state_zh": state_zh,
+              "title": document.title if document.lang == "en" else ""}
     templates = _filled(kind.names if kind else (), values)
     extra = list(names or [])
     en_names = [n for n in templates + extra if n.isascii()]
@@ -44,11 +45,9 @@ def detect_card(text: str, document: Document, names: list[str] | None = None) -
     # Its author first, then the bodies its title is about (not those it is addressed to).
     about = _TO_EN.sub("", _TO_ZH.sub("", document.title))
     bodies = ([author.id] if author else []) + _bodies_named(about)
-    # The other language's title is not known: its glossary terms stand in for the Chinese
-    # one (what a Chinese question about an English document shares with it), none for the
-    # English one (a Chinese title's terms would name every English document).
+    # The other language's title is not printed: it stays empty rather than guessed.
     title_en = document.title if document.lang == "en" else ""
-    title_zh = document.title if document.lang == "zh" else expand_query(document.title)
+    title_zh = document.title if document.lang == "zh" else ""
     return IdentityCard(
         symbol=document.symbol, kind=kind.id if kind else "document",
         kind_en=kind.en if kind else "document", kind_zh=kind.zh if kind else "文件",

@@ -62,7 +62,6 @@ class Generation:
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
     by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
     cards: DocumentCards  # the documents' identity cards, searchable
-    repeats: dict[str, int]  # paragraph id -> paragraphs of its document opening the same way
 
 
 class Catalogue:
@@ -101,7 +100,7 @@ class Catalogue:
                           {p.symbol for p in paragraphs.values() if p.symbol},
                           {doc: frozenset(ids) for doc, ids in by_document.items()},
                           {key: frozenset(ids) for key, ids in by_submission.items()},
-                          DocumentCards.of(cards), repeated_openings(paragraphs.values()))
+                          DocumentCards.of(cards))
 
     def current(self) -> Generation:
         """What this catalogue serves, read again first when another process (``assistant
@@ -211,17 +210,3 @@ def read_cards(doc_cards) -> dict[str, IdentityCard]:
                 cards[doc_id] = card
     return cards
 
-
-OPENING_CHARS = 12  # "我谨以裁军谈判会议“前进道", "I have the honour to"
-
-
-def repeated_openings(paragraphs) -> dict[str, int]:
-    """paragraph id -> how many paragraphs of its document (itself included) open with the
-    same words, for those that share their opening: a letter's recurring "我谨以…身份…"
-    crowds out the paragraph that answers."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for p in paragraphs:
-        if p.kind == "paragraph":
-            opening = "".join(p.text.split())[:OPENING_CHARS].casefold()
-            groups[(p.doc_id, opening)].append(p.id)
-    return {pid: len(ids) for ids in groups.values() if len(ids) > 1 for pid in ids}

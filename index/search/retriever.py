@@ -13,20 +13,9 @@ from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
-from index.search.routing import is_submission, voice_of
 from index.search.scope import Scope
+from index.search.settings import RetrievalSettings
 from index.store.paragraph_store import ParagraphStore
-
-LOCATOR_SCORE = 1.0  # far above any fused RRF score (at most ~0.05)
-# A question naming a State ("What did China say …?") is answered from that State's own
-# submission first: its paragraphs rank above the rest, below exactly named paragraphs.
-SUBMISSION_SCORE = 0.5
-CROSS_LANGUAGE_OFFSET = 0.05
-SHORT_TEXT = 20  # characters
-DOCUMENT_WEIGHT = 1.0
-ROUTE_MARGIN = 0.5  # the runner-up's card score, relative to the best, under which to route
-VOICE_WEIGHTS: dict[str, float] = {}  # measured: {"submission": 0.85, "agreed": 1.1} lost 0.01 hit@5
-REPEAT_EXPONENT = 0.0
 
 
 class Retriever:
@@ -35,14 +24,13 @@ class Retriever:
 
     Args:
         store: the paragraph store (its embedder embeds queries).
-        candidates: how many results each signal contributes before fusion (> 0).
+        settings: the named retrieval settings (index.search.settings).
     """
 
-    def __init__(self, store: ParagraphStore, candidates: int = 60):
-        if candidates <= 0:
-            raise ConfigError(f"candidates must be > 0, got {candidates}")
+    def __init__(self, store: ParagraphStore, settings: RetrievalSettings | None = None):
         self.store = store
-        self.candidates = candidates
+        self.settings = settings or RetrievalSettings()
+        self.candidates = self.settings.candidates
         self.catalogue = Catalogue(store)
 
     def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS,
@@ -68,20 +56,23 @@ class Retriever:
             # Every exactly named paragraph ranks above the rest; among several (para. 2 of
             # each document), the question's language and its fused relevance decide.
             same_lang = 0.5 if p.lang == query.search_lang else 0.0
-            scores[p.id] = LOCATOR_SCORE + same_lang + scores.get(p.id, 0.0)
+            scores[p.id] = self.settings.locator_score + same_lang + scores.get(p.id, 0.0)
             sources[p.id].add("locator")
 
         paragraphs = loaded.paragraphs
         meant = dict(query.documents_meant)
         for pid in scores:
             if "locator" not in sources[pid] and pid in paragraphs:
-                scores[pid] *= (brevity_prior(paragraphs[pid])
-                                * document_prior(paragraphs[pid], meant, query, loaded))
+                paragraph = paragraphs[pid]
+                # Raised by how strongly the question names its document (routing).
+                scores[pid] *= (brevity_prior(paragraph, self.settings.short_text)
+                                * (1.0 + self.settings.document_weight
+                                   * meant.get(paragraph.doc_id, 0.0)))
                 if "submission" in sources[pid] and (
-                        not meant or meant.get(paragraphs[pid].doc_id, 0.0) >= 1.0):
+                        not meant or meant.get(paragraph.doc_id, 0.0) >= 1.0):
                     # Unless the question names another document more strongly ("China's
                     # definition in the Chair's compilation" is not China's own reply).
-                    scores[pid] += SUBMISSION_SCORE
+                    scores[pid] += self.settings.submission_score
         # Only what this generation holds: a paragraph another process added since is not
         # loaded yet, one it removed is gone from the store.
         ranked_ids = sorted((pid for pid in scores if pid in paragraphs),
@@ -105,14 +96,14 @@ class Retriever:
     def _signals(self, loaded, snapshot, query: Query, wording: Wording, scope):
         vector = query.vector(wording, self.store.embedder.embed_query)
         # One dense list over every language, cross-language similarities raised by
-        # CROSS_LANGUAGE_OFFSET: they run systematically lower, so unadjusted the English
+        # the cross-language offset: they run systematically lower, so unadjusted the English
         # paragraph that answers a Chinese question (and vice versa) would sit under
         # same-language near misses. (One list per language, as before the library, gave
         # the two Chinese documents the top ranks of every English question once the English
         # side grew to eleven documents: library hit@5 0.60, core 0.96 → 0.81.)
         found = []
         for lang in loaded.langs:
-            offset = 0.0 if lang == query.search_lang else CROSS_LANGUAGE_OFFSET
+            offset = 0.0 if lang == query.search_lang else self.settings.cross_language_offset
             found += [(score + offset, pid) for pid, score in snapshot.nearest_ids(
                 vector, self.candidates, where=within(scope, lang=lang))]
         yield "dense", [pid for _, pid in sorted(found, reverse=True)[: self.candidates]]
@@ -122,7 +113,7 @@ class Retriever:
                                         where=within(scope, symbol=symbol))
             yield "document", [pid for pid, _ in hits]
         if not query.document_symbols:
-            for doc_id in routed_documents(query, loaded, scope):
+            for doc_id in routed_documents(query, loaded, scope, self.settings.route_margin):
                 # The one document its card names ("the letter from Belarus"): its own best
                 # paragraphs join the candidates even when the whole library outranks them.
                 hits = snapshot.nearest_ids(vector, self.candidates,
@@ -152,37 +143,22 @@ def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dic
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def routed_documents(query: Query, loaded, scope=None) -> list[str]:
+def routed_documents(query: Query, loaded, scope=None, margin: float = 0.5) -> list[str]:
     """The documents searched on their own: those the question names best by card, when
-    they are one document (its language versions) and nothing else comes close; only inside
-    the scope asked of (``Catalogue.in_scope``)."""
+    they are one document (its language versions) and the runner-up's score, relative to the
+    best, is at most ``margin``; only inside the scope asked of (``Catalogue.in_scope``)."""
     best = [doc_id for doc_id, weight in query.documents_meant if weight >= 1.0
             and (scope is None or doc_id in scope[0])]
     owners = {loaded.cards.cards[d].symbol or d for d in best if d in loaded.cards.cards}
     runner_up = max((w for _, w in query.documents_meant if w < 1.0), default=0.0)
-    return best if len(owners) == 1 and runner_up <= ROUTE_MARGIN else []
+    return best if len(owners) == 1 and runner_up <= margin else []
 
 
-def document_prior(paragraph: Paragraph, meant: dict[str, float], query: Query,
-                   loaded) -> float:
-    """How much a paragraph's document and voice weigh: raised by how strongly the question
-    names its document (routing), lowered for one State's view when the question does not
-    ask for views, raised for agreed text, lowered for an opening its document repeats."""
-    weight = 1.0 + DOCUMENT_WEIGHT * meant.get(paragraph.doc_id, 0.0)
-    if not query.asks_views:
-        # One State's view filed in a report weighs less than agreed text on the same point;
-        # a State's own letter is not down-weighted (a question about it means it).
-        voice = ("submission" if is_submission(paragraph)
-                 else voice_of(paragraph, loaded.cards.cards.get(paragraph.doc_id)))
-        weight *= VOICE_WEIGHTS.get(voice, 1.0)
-    return weight / loaded.repeats.get(paragraph.id, 1) ** REPEAT_EXPONENT
-
-
-def brevity_prior(paragraph: Paragraph) -> float:
+def brevity_prior(paragraph: Paragraph, short_text: int = 20) -> float:
     """Down-weight very short records (salutations, signatures, "关于议程项目 5。").
 
     They carry the document's title in their retrieval text and little else, so they match
     every question about that document while answering none.
     """
     length = len(paragraph.text)
-    return min(1.0, (length + SHORT_TEXT) / (2 * SHORT_TEXT))
+    return min(1.0, (length + short_text) / (2 * short_text))

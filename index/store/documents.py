@@ -13,6 +13,7 @@ from pathlib import Path
 from index.errors import DocumentError, NotFoundError
 from index.ingest.metadata import detect_date, load_sidecar
 from index.store.paragraph_store import ParagraphStore
+from index.un.identity import IdentityCard
 from index.un.series import series_of
 
 HEAD_LINES = 30  # the first page's lines that detect_date reads
@@ -29,6 +30,7 @@ class IndexedDocument:
     source: str
     complete: bool = True  # False: its indexing was stopped; indexing it again finishes it
     date: str | None = None  # "2023-05-24", when the document prints one
+    card: IdentityCard | None = None  # what it is and what people call it (index.un.identity)
 
     @property
     def name(self) -> str:
@@ -54,7 +56,8 @@ def list_documents(store: ParagraphStore) -> list[IndexedDocument]:
         IndexedDocument(doc_id, meta.get("symbol") or None, meta.get("lang", ""),
                         meta.get("doc_title", ""), counts[doc_id], meta.get("source", ""),
                         complete=doc_id not in pending,
-                        date=meta.get("date") or _source_date(meta))
+                        date=meta.get("date") or _source_date(meta),
+                        card=IdentityCard.from_json(meta.get("card") or ""))
         for doc_id, meta in found.items()
     ]
     return sorted(documents, key=lambda d: (d.symbol is None, d.symbol or d.doc_id, d.lang))

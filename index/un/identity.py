@@ -116,16 +116,6 @@ class IdentityCard:
         except (TypeError, ValueError):
             return None
 
-    def match_text(self) -> str:
-        """What a question is matched against: every name, the kind, the bodies in both
-        languages, the titles, the year and the symbol."""
-        bodies = [name for body_id in self.bodies if body_id in TABLE.bodies
-                  for name in (*TABLE.bodies[body_id].en, *TABLE.bodies[body_id].zh)]
-        pieces = [self.symbol or "", self.number, self.year, self.kind_en, self.kind_zh,
-                  self.author_en, self.author_zh, self.recipient_en, self.recipient_zh,
-                  self.title_en, self.title_zh, *self.names_en, *self.names_zh, *bodies]
-        return "\n".join(piece for piece in pieces if piece)
-
     def lines(self, lang: str = "en") -> list[str]:
         """The card as a person reads it (the Documents tab, `assistant docs`)."""
         zh = lang == "zh"
