@@ -13,6 +13,7 @@ from typing import Callable
 
 from index.ingest.assemble import Assembler, Para
 from index.ingest.blocks import cut_blocks
+from index.ingest.columns import read_columns
 from index.errors import DocumentError
 from index.ingest.files import read_document
 from index.ingest.identity import detect_card
@@ -36,6 +37,7 @@ def parse_text(text: str, source: str = "<text>", overrides: dict | None = None)
     """Paragraph records of ``text``; DocumentError naming ``source`` when it has none, or a
     paragraph longer than MAX_PARAGRAPH_CHARS."""
     refuse_long_lines(text, source)
+    text = read_columns(text)  # a two-column page, one column after the other
     overrides = overrides or {}
     lang = overrides.get("lang") or detect_lang(text)
     document = detect_metadata(text, lang, source, overrides)

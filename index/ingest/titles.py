@@ -20,6 +20,7 @@ from index.ingest.clean import clean_text, ends_final, join_lines
 BYLINE = re.compile(
     r"^(?:Report|Note|Memorandum) (?:of|by) the (?:Secretary-General|Secretariat|"
     r"Director-General|President|Chair(?:person|man)?|(?:[A-Z][a-z]+ )?Committee)$")
+_COMMITTEE_REPORT = re.compile(r"^Report of the (?:[A-Z][a-z]+ )?Committee$")
 # Where the front matter's title block is over: a summary, a table of contents.
 _STOP = re.compile(r"^(?:Summary|Contents|Abstract|Executive summary)$", re.IGNORECASE)
 # Lines that follow a title and are not part of it.
@@ -47,9 +48,14 @@ def detect_title(text: str, lang: str, symbol: str | None) -> str:
         return _zh_title(front, blocks)
     groups = front_groups(front)
     title = _title_block(groups)
-    bylined = any(BYLINE.match(line) for group in groups for line in group)
-    if (symbol is None and not bylined) or not heading_like(title):
+    bylines = [line for group in groups for line in group if BYLINE.match(line)]
+    if (symbol is None and not bylines) or not heading_like(title):
         title = _first_heading(groups) or title  # no UN title block: the first heading
+    committee = next((line for line in bylines if _COMMITTEE_REPORT.match(line)), None)
+    if committee and title and not title.startswith("Report"):
+        # A committee's report is titled by its agenda item ("General and complete
+        # disarmament"), the same as a dozen other documents; the UN cites it with its byline.
+        title = f"{title}: {committee}"
     return title
 
 
