@@ -68,9 +68,10 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     if llm is not None:
         query = query.reworded(_standalone(query, llm, timings), retriever.catalogue)
     step = time.perf_counter()
-    hits = retriever.search(query, settings.k)
+    found = retriever.retrieve(query, settings.k)
+    hits = found.hits
     gate = gate or RelevanceGate.from_settings(settings)
-    relevant = gate.admits(query, hits, retriever)
+    relevant = gate.admits(found)
     if relevant and llm is not None and settings.translate and len(retriever.catalogue.langs) > 1:
         hits = _with_translation(query, hits, retriever, llm, settings, timings)
     hits = in_language(hits, query.lang, retriever.catalogue)

@@ -116,7 +116,8 @@ def test_list_and_remove_documents_leave_the_others_unchanged(fake_store, data_d
     documents = load_documents([data_dir, PDF_DIR / "A_RES_78_241.en.pdf"]).documents
     fake_store.sync(documents, progress=False)
     listed = {d.name: d for d in list_documents(fake_store)}
-    assert listed["A/RES/78/241"].paragraphs == 15
+    # 15 paragraphs and footnotes, and its adoption, plenary meeting and date lines
+    assert listed["A/RES/78/241"].paragraphs == 18
     assert listed["A/RES/78/241"].source.endswith("A_RES_78_241.en.pdf")
     before = {pid for pid in fake_store.collection().get()["ids"] if "A/RES/78/241" not in pid}
 
@@ -211,7 +212,7 @@ def test_replies_compiled_in_the_body_end_at_the_next_chapter():
     parsed = parse_text(BODY_REPLIES, source="a79555.txt")
     labels = {p.label(): p.text for p in sorted(parsed.paragraphs, key=document_order)}
     assert list(labels) == ["A/79/555, para. 1", "A/79/555, para. 2", "A/79/555, Peru, para. 1",
-                            "A/79/555, Peru, para. 2"]
+                            "A/79/555, Peru, para. 2", "A/79/555, date line"]
     assert labels["A/79/555, para. 2"].startswith("The International Committee")
 
 

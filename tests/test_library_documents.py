@@ -159,7 +159,7 @@ def test_the_whole_bundled_corpus_parses_quickly_and_cleanly():
 
 def test_every_submission_to_the_report_is_a_part_named_by_its_heading(report_88):
     assert parts_of(report_88) == (["body"] + [f"annex I, {n}" for n in ANNEX_I]
-                                   + [f"annex II, {n}" for n in ANNEX_II] + ["footnotes"])
+                                   + [f"annex II, {n}" for n in ANNEX_II] + ["footnotes", "records"])
     body = [p.number for p in top_level(report_88, "body") if p.number]
     assert body == [str(n) for n in range(1, 94)]  # the report's own 93 paragraphs, in order
 
@@ -182,7 +182,7 @@ def test_a_submission_keeps_its_printed_numbers_or_counts_its_paragraphs(report_
 def test_each_recommended_draft_is_a_part_numbered_from_one(report_408):
     drafts = [f"draft resolution {n}" for n in ROMANS]
     decisions = ["draft decision I", "draft decision II", "draft decision III"]
-    assert parts_of(report_408) == ["body", *drafts, *decisions, "footnotes"]
+    assert parts_of(report_408) == ["body", *drafts, *decisions, "footnotes", "records"]
     body = [p.number for p in top_level(report_408, "body")]
     assert body == [str(n) for n in range(1, 116)]  # 115 follows the last draft resolution
     for part in drafts:

@@ -1,5 +1,7 @@
 """The relevance gate (index.search.relevance): named cut-offs, and years that must be found."""
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.settings import Settings
@@ -30,10 +32,21 @@ def test_a_year_nothing_found_mentions_means_not_covered(fake_retriever):
 
 
 def test_the_gate_admits_only_with_hits_and_reads_the_standalone_question(fake_retriever):
-    query = fake_retriever.analyse("What did the 2031 session conclude?")
-    hits = fake_retriever.search(query, 5)
+    found = fake_retriever.retrieve("What did the 2031 session conclude?", 5)
     open_gate = RelevanceGate(min_dense_similarity=-1.0)
-    assert not open_gate.admits(query, [], fake_retriever)
-    assert not open_gate.admits(query, hits, fake_retriever)  # no 2031 in what was found
-    query = fake_retriever.analyse("What did the 2023 session conclude?")
-    assert open_gate.admits(query, fake_retriever.search(query, 5), fake_retriever)
+    assert not open_gate.admits(replace(found, hits=[]))
+    assert not open_gate.admits(found)  # no 2031 in what was found
+    assert open_gate.admits(fake_retriever.retrieve("What did the 2023 session conclude?", 5))
+
+
+def test_the_closeness_the_gate_reads_is_the_standalone_questions_best(fake_retriever):
+    found = fake_retriever.retrieve("What did the 2023 session conclude?", 5)
+    dense = [s for s in found.signals if s.name == "dense" and s.wording == found.query.text]
+    keyword = [s for s in found.signals if s.name == "keyword"]
+    assert found.relevance == (max(s for _, s in dense[0].scored), keyword[0].scored[0][1])
+    # the same as asking the store for each language's nearest paragraph
+    vector = fake_retriever.store.embedder.embed_query(found.query.standalone_wording.formal)
+    snapshot = fake_retriever.store.snapshot()
+    best = max(score for lang in ("en", "zh")
+               for _, score in snapshot.nearest_ids(vector, 1, where={"lang": lang}))
+    assert found.dense_best == pytest.approx(best)

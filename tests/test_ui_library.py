@@ -50,7 +50,7 @@ def test_preview_shows_what_was_detected_and_refuses_bad_files(page, tmp_path):
     assert staged[1].reason == "empty.docx: file is empty (0 bytes)"
     assert staged[2].reason == "huge.pdf: 2.0 MB is over the 1 MB limit"
     table = preview_html(staged)
-    assert "<td>A/RES/78/241</td><td>en</td><td>15</td>" in table
+    assert "<td>A/RES/78/241</td><td>en</td><td>18</td>" in table
     assert "over the 1 MB limit" in table
     assert str(tmp_path) not in table  # the user's file name, not the server's temp path
 
@@ -72,8 +72,8 @@ def test_an_added_document_is_answerable_at_once_in_the_open_conversation(page, 
     staged = page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())])
     progress = []
     message = page.library.add(staged, on_progress=lambda done, total: progress.append(done))
-    assert message.startswith("Added A/RES/78/241: 15 paragraphs embedded")
-    assert progress[-1] == 15
+    assert message.startswith("Added A/RES/78/241: 18 paragraphs embedded")
+    assert progress[-1] == 18
     assert (tmp_path / "library" / "a-res-78-241.en.pdf").exists()  # kept beside the store
 
     after = list(page.respond("What does A/RES/78/241 request the Secretary-General to do?",
@@ -88,13 +88,13 @@ def test_stop_then_add_again_finishes(page, tmp_path):
     stop = threading.Event()
     stop.set()  # Stop pressed before the first batch (a stop mid-way: test_documents)
     assert page.library.add(staged, stop=stop).startswith("Stopped: 0 paragraphs embedded")
-    assert page.library.add(staged).startswith("Added A/RES/78/241: 15 paragraphs embedded")
+    assert page.library.add(staged).startswith("Added A/RES/78/241: 18 paragraphs embedded")
 
 
 def test_remove_drops_the_document_and_its_uploaded_file(page, tmp_path):
     page.library.add(page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())]))
     message = page.library.remove("A/RES/78/241")
-    assert message.startswith("Removed A/RES/78/241 (en, 15 paragraphs)")
+    assert message.startswith("Removed A/RES/78/241 (en, 18 paragraphs)")
     assert not (tmp_path / "library" / "a-res-78-241.en.pdf").exists()
     assert not any(p.symbol == "A/RES/78/241" for p in page.retriever.catalogue.paragraphs.values())
     assert page.library.remove("A/RES/78/241") == "no document 'A/RES/78/241' in the index"
@@ -135,8 +135,9 @@ def test_the_stop_button_reaches_the_add_in_progress(page, tmp_path):
         page.library.stop()
 
     message = page.library.add(staged, on_progress=press_stop_during_the_first_batch)
-    # 15 paragraphs fit in one batch: the stop comes after it, so all are kept
-    assert stopped_at == [15] and message.startswith("Added A/RES/78/241")
+    # 18 records (15 paragraphs, 3 printed records) take two batches of 16: the stop comes
+    # after the first, which is kept
+    assert stopped_at == [16] and message.startswith("Stopped: 16 paragraphs embedded")
     assert not page.library.busy()
 
 
@@ -172,7 +173,7 @@ def test_the_library_is_listed_by_series_with_counts_dates_and_titles(fake_retri
     sections = dict(re.findall(r"<section class='series' data-series='(\w+)'>(.*?)</section>",
                                listing))
     resolution = dated["A/RES/78/241", "en"]
-    assert "<td class='name'>A/RES/78/241 <span class='lang'>en</span></td><td>15</td>" \
+    assert "<td class='name'>A/RES/78/241 <span class='lang'>en</span></td><td>18</td>" \
            f"<td class='date'>{resolution}</td><td>Lethal autonomous weapons systems" \
            "<div class='identity-card'>" in sections["GA"]
     # Under the title, its identity card in both languages.

@@ -21,7 +21,7 @@ MIN_COLUMN_LINES = 8  # lines of text in each column, for a region to be read as
 MIN_TWO_SIDED = 3  # lines with text on both sides
 BALANCE = 0.6  # the shorter column has at least this share of the longer one's lines
 MIN_COLUMN_CHARS = 20  # average text on each side of a two-sided line: running text
-MIN_GUTTER_LINES = 15  # lines splitting at a position, for it to be a gutter of the document
+MIN_GUTTER_LINES = 10  # lines splitting at a position, for it to be a gutter of the document
 _RIGHT_START = re.compile(r"(?<=\S) {%d,}(?=\S)" % GUTTER_GAP)
 
 

@@ -19,6 +19,7 @@ from index.ingest.files import read_document
 from index.ingest.identity import detect_card
 from index.ingest.limits import MAX_FILE_MB, MAX_PARAGRAPH_CHARS, paragraph_too_long
 from index.ingest.metadata import detect_metadata
+from index.ingest.records import detect_records
 from index.models import FOOTNOTES, Document, Paragraph, ParsedDocument
 from index.ingest.clean import clean_text, join_lines
 from index.language import detect_lang
@@ -50,6 +51,8 @@ def parse_text(text: str, source: str = "<text>", overrides: dict | None = None)
     paragraphs = _records(document, assembler.paras)
     for number, note in sorted(cleaned.footnotes.items()):
         paragraphs.append(_paragraph(document, FOOTNOTES, number, note, kind="footnote"))
+    if paragraphs:  # an adoption line alone is no document
+        paragraphs += detect_records(text, document)
     if not paragraphs:
         raise DocumentError(f"{source}: no paragraphs found (is it a UN document in text form?)")
     return ParsedDocument(document, paragraphs, detect_card(text, document, overrides.get("names")))

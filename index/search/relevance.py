@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from index.errors import ConfigError
 from index.models import Hit, document_context
-from index.search.query import Query
+from index.search.result import Retrieval
 
 # Calibrated on eval/qa.jsonl: the clearly off-topic questions sit under both, no answerable
 # one does (Settings.min_dense_similarity, Settings.min_keyword_score).
@@ -39,11 +39,11 @@ class RelevanceGate:
         """Whether the corpus says anything close to the question at all."""
         return dense >= self.min_dense_similarity or keyword >= self.min_keyword_score
 
-    def admits(self, query: Query, hits: list[Hit], retriever) -> bool:
+    def admits(self, found: Retrieval) -> bool:
         """Something was found, the corpus is close to the standalone question, and every
         year it asks about is in what was found."""
-        return (bool(hits) and self.covered(*retriever.relevance(query))
-                and years_found(query.standalone, hits))
+        return (bool(found.hits) and self.covered(*found.relevance)
+                and years_found(found.query.standalone, found.hits))
 
 
 def years_found(question: str, hits: list[Hit]) -> bool:

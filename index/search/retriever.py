@@ -13,6 +13,7 @@ from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
+from index.search.result import Retrieval, Signal
 from index.search.scope import Scope
 from index.search.settings import RetrievalSettings
 from index.store.paragraph_store import ParagraphStore
@@ -41,6 +42,11 @@ class Retriever:
     def search(self, query: Query | str, k: int = 5, history=()) -> list[Hit]:
         """The ``k`` best paragraphs for ``query``; a string is analysed first, with
         ``history`` (earlier user turns, oldest first)."""
+        return self.retrieve(query, k, history).hits
+
+    def retrieve(self, query: Query | str, k: int = 5, history=()) -> Retrieval:
+        """The ``k`` best paragraphs for ``query`` with what found them: one generation of
+        the catalogue, one snapshot of the store, the scope resolved once."""
         if isinstance(query, str):
             query = self.analyse(query, history)
         if k <= 0:
@@ -49,9 +55,9 @@ class Retriever:
         exact = named_paragraphs(query, self.catalogue)
         snapshot = self.store.snapshot()
         scope = self.catalogue.in_scope(query.scope)
-        scores, sources = fuse_ranked(
-            signal for wording in query.wordings
-            for signal in self._signals(loaded, snapshot, query, wording, scope))
+        signals = tuple(signal for wording in query.wordings
+                        for signal in self._signals(loaded, snapshot, query, wording, scope))
+        scores, sources = fuse_ranked((s.name, [pid for pid, _ in s.scored]) for s in signals)
         for p in exact:
             # Every exactly named paragraph ranks above the rest; among several (para. 2 of
             # each document), the question's language and its fused relevance decide.
@@ -77,21 +83,23 @@ class Retriever:
         # loaded yet, one it removed is gone from the store.
         ranked_ids = sorted((pid for pid in scores if pid in paragraphs),
                             key=lambda pid: -scores[pid])[:k]
-        return [Hit(paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
+        hits = [Hit(paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
                 for pid in ranked_ids]
+        dense, keyword = self._closeness(signals, query, loaded, snapshot, scope)
+        return Retrieval(query, hits, signals, query.documents_meant, dense, keyword)
 
-    def relevance(self, query: Query) -> tuple[float, float]:
-        """(best dense similarity in any language, best keyword score) for the standalone
-        question: how much the corpus has to say about it at all (index.search.relevance)."""
+    def _closeness(self, signals, query: Query, loaded, snapshot, scope) -> tuple[float, float]:
+        """(best dense similarity, best keyword score) of the standalone question, read off
+        its own signals when it was searched (always, but for a wording no search used)."""
         wording = query.standalone_wording
-        vector = query.vector(wording, self.store.embedder.embed_query)
-        snapshot = self.store.snapshot()
-        scope = self.catalogue.in_scope(query.scope)
-        dense = max((score for lang in self.catalogue.langs for _, score in
-                     snapshot.nearest_ids(vector, 1, where=within(scope, lang=lang))),
-                    default=0.0)
-        found = self.catalogue.keywords.search(wording.keywords, 1, scope and scope[1])
-        return dense, (found[0][1] if found else 0.0)
+        mine = [s for s in signals if s.wording == wording.text]
+        if not mine:
+            mine = list(self._signals(loaded, snapshot, query, wording, scope))
+        # The dense list is ranked with cross-language similarities raised: its best
+        # similarity itself may stand lower down.
+        best = {name: max((score for s in mine if s.name == name for _, score in s.scored),
+                          default=0.0) for name in ("dense", "keyword")}
+        return best["dense"], best["keyword"]
 
     def _signals(self, loaded, snapshot, query: Query, wording: Wording, scope):
         vector = query.vector(wording, self.store.embedder.embed_query)
@@ -104,34 +112,38 @@ class Retriever:
         found = []
         for lang in loaded.langs:
             offset = 0.0 if lang == query.search_lang else self.settings.cross_language_offset
-            found += [(score + offset, pid) for pid, score in snapshot.nearest_ids(
+            found += [(score + offset, score, pid) for pid, score in snapshot.nearest_ids(
                 vector, self.candidates, where=within(scope, lang=lang))]
-        yield "dense", [pid for _, pid in sorted(found, reverse=True)[: self.candidates]]
+        # Ranked by the adjusted similarity, kept with the similarity itself.
+        ranked = sorted(found, key=lambda f: (f[0], f[2]), reverse=True)[: self.candidates]
+        yield Signal("dense", wording.text, tuple((pid, score) for _, score, pid in ranked))
         for symbol in query.document_symbols:
             # The question names a document: rank within it too.
-            hits = snapshot.nearest_ids(vector, self.candidates,
-                                        where=within(scope, symbol=symbol))
-            yield "document", [pid for pid, _ in hits]
+            yield self._dense("document", wording, vector, snapshot,
+                              within(scope, symbol=symbol))
         if not query.document_symbols:
             for doc_id in routed_documents(query, loaded, scope, self.settings.route_margin):
                 # The one document its card names ("the letter from Belarus"): its own best
                 # paragraphs join the candidates even when the whole library outranks them.
-                hits = snapshot.nearest_ids(vector, self.candidates,
-                                            where=within(scope, doc_id=doc_id))
-                yield "document", [pid for pid, _ in hits]
-                among = loaded.by_document.get(doc_id, frozenset())
-                yield "document", [pid for pid, _ in loaded.keywords.search(
-                    wording.keywords, self.candidates, among)]
-        yield "keyword", [pid for pid, _ in loaded.keywords.search(
-            wording.keywords, self.candidates, scope and scope[1])]
+                yield self._dense("document", wording, vector, snapshot,
+                                  within(scope, doc_id=doc_id))
+                yield self._keyword("document", wording, loaded,
+                                    loaded.by_document.get(doc_id, frozenset()))
+        yield self._keyword("keyword", wording, loaded, scope and scope[1])
         for symbol, part in query.submissions:
             # The question names a State: search within what it submitted.
-            hits = snapshot.nearest_ids(vector, self.candidates,
-                                        where=within(scope, symbol=symbol, part=part))
-            yield "submission", [pid for pid, _ in hits]
-            among = loaded.by_submission.get((symbol, part), frozenset())
-            yield "submission", [pid for pid, _ in loaded.keywords.search(
-                wording.keywords, self.candidates, among)]
+            yield self._dense("submission", wording, vector, snapshot,
+                              within(scope, symbol=symbol, part=part))
+            yield self._keyword("submission", wording, loaded,
+                                loaded.by_submission.get((symbol, part), frozenset()))
+
+    def _dense(self, name: str, wording: Wording, vector, snapshot, where: dict) -> Signal:
+        return Signal(name, wording.text, tuple(snapshot.nearest_ids(vector, self.candidates,
+                                                                     where=where)))
+
+    def _keyword(self, name: str, wording: Wording, loaded, among) -> Signal:
+        return Signal(name, wording.text, tuple(loaded.keywords.search(
+            wording.keywords, self.candidates, among)))
 
 
 def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dict:
