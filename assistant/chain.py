@@ -30,6 +30,7 @@ from .answer import Answer
 from .extractive import extractive_answer
 from .free_answer import free_answer
 from .model_calls import TokenCallback, aux_call, ms_since
+from .named_document import note_other_documents
 from .quoted_answer import quoted_answer
 from .replies import no_such_paragraph, refusal, verbatim
 from .texts import REFUSALS
@@ -86,6 +87,8 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     else:
         result = free_answer(query, hits, retriever.store.embedder, llm, settings, on_token,
                              timings, started)
+    result = note_other_documents(result, query, retriever.catalogue,
+                                  retriever.settings.route_margin)
     result.standalone_question = query.standalone
     result.passages = hits
     timings["total_ms"] = ms_since(started)

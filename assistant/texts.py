@@ -25,6 +25,12 @@ UNSUPPORTED = {
     "en": "The passages found do not clearly answer this question. The nearest paragraphs are:",
     "zh": "检索到的段落没有明确回答这个问题。最接近的段落是：",
 }
+# The question names a document ({named}) and every passage cited is from others ({cited}).
+FROM_ANOTHER_DOCUMENT = {
+    "en": "Nothing found in {named} answers this; the passages below are from {cited}, "
+          "not from {named}.",
+    "zh": "{named} 中没有找到回答这个问题的内容；以下段落出自 {cited}，而非 {named}。",
+}
 VERBATIM_INTRO = {"en": "The text of {label}:", "zh": "{label}原文如下："}
 # How a quote stands in for an answer the checks did not keep.
 SAYS = {"en": ("The passage says: “", "”"), "zh": ("原文写道：“", "”")}
