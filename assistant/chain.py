@@ -1,10 +1,13 @@
 """The answering chain: (question, history) → Answer, through one analysed ``Query``.
 
 1. A question that names a paragraph gets that paragraph verbatim, whatever the model.
-2. Follow-ups are rewritten into a standalone question (by the model when there is one).
+2. Follow-ups are rewritten into a standalone question (by the model when there is one; a
+   rewrite that drops the follow-up's new topic is not used).
 3. Retrieval; with a model, also with the question translated into the other corpus language.
-4. Nothing relevant (the relevance gate) → a refusal in the question's language listing the
-   nearest paragraphs; the model is never asked to answer from its own knowledge.
+4. A document the question names that the library does not hold (and no passage mentions),
+   a year nothing found is about, or nothing relevant (the relevance gate) → a refusal in the
+   question's language saying so and listing the nearest paragraphs; the model is never asked
+   to answer from its own knowledge.
 5. The model answers from numbered passages; the citation guard keeps only the keys it was
    given that support their sentence (or, opted in, quoted answers). No model, or a failing
    one → the extractive answer.
@@ -26,6 +29,7 @@ from index.search.retriever import Retriever
 from index.search.scope import Scope
 from prompts import fill
 
+from .absent import absent_intro
 from .answer import Answer
 from .extractive import extractive_answer
 from .free_answer import free_answer
@@ -33,6 +37,8 @@ from .model_calls import TokenCallback, aux_call, ms_since
 from .named_document import note_other_documents
 from .quoted_answer import quoted_answer
 from .replies import no_such_paragraph, refusal, verbatim
+from .renumber import renumber
+from .rewrite import standalone_question
 from .texts import REFUSALS
 
 
@@ -67,18 +73,22 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
 
     timings: dict[str, float] = {}
     if llm is not None:
-        query = query.reworded(_standalone(query, llm, timings), retriever.catalogue)
+        query = query.reworded(standalone_question(query, llm, timings),
+                               retriever.catalogue)
     step = time.perf_counter()
     found = retriever.retrieve(query, settings.k)
     hits = found.hits
     gate = gate or RelevanceGate.from_settings(settings)
-    relevant = gate.admits(found)
+    missing = absent_intro(query.standalone, found.hits, retriever.catalogue)
+    relevant = not missing and gate.admits(found)
     if relevant and llm is not None and settings.translate and len(retriever.catalogue.langs) > 1:
         hits = _with_translation(query, hits, retriever, llm, settings, timings)
     hits = in_language(hits, query.lang, retriever.catalogue)
     timings["retrieval_ms"] = ms_since(step)
 
-    if not relevant:
+    if missing:
+        result = refusal(query.text, query.lang, hits, missing)
+    elif not relevant:
         result = refusal(query.text, query.lang, hits, REFUSALS)
     elif llm is None:
         result = extractive_answer(query.text, query.lang, hits)
@@ -87,23 +97,13 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     else:
         result = free_answer(query, hits, retriever.store.embedder, llm, settings, on_token,
                              timings, started)
-    result = note_other_documents(result, query, retriever.catalogue,
-                                  retriever.settings.route_margin)
+    result = renumber(note_other_documents(result, query, retriever.catalogue,
+                                           retriever.settings.route_margin))
     result.standalone_question = query.standalone
     result.passages = hits
     timings["total_ms"] = ms_since(started)
     result.timings = timings
     return result
-
-
-def _standalone(query: Query, llm: BaseChatModel, timings: dict) -> str:
-    """The model's standalone rewrite of a follow-up, else the question itself. A question
-    that stands on its own is not rewritten: the model call would cost seconds before the
-    first token, and retrieval still sees the history."""
-    if not (query.history and query.follow_up):
-        return query.text
-    prompt = fill("rewrite", query.lang, history="\n".join(query.history), question=query.text)
-    return aux_call(llm, prompt, timings, "rewrite_ms") or query.text
 
 
 def _with_translation(query: Query, hits: list[Hit], retriever: Retriever, llm: BaseChatModel,

@@ -9,7 +9,9 @@ document told the model to do. Each sentence is then scored against every given 
   wrong number for the right text);
 - a sentence without a marker is attributed to a passage only on clear support;
 - a bare "Yes. [1]" asserts what the question asked: the cited passage must support the question;
-- a substantial sentence that no passage supports is removed: an uncited claim is not shown.
+- a substantial sentence that no passage supports is removed: an uncited claim is not shown;
+- some passages support nothing whatever words they share (``assistant.citable``): a heading,
+  a row of a list of documents for a sentence not about that document, another State's view.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from index.models import Paragraph, document_context
 from index.search.query import Query
 
 from .answer import Citation
+from .citable import can_support
 
 MARKER = re.compile(r"\s?[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # A full stop followed by a space ends an English sentence ("CCW/CONF.V/10" does not end one);
@@ -66,8 +69,9 @@ def term_overlap(sentence: str, paragraph: Paragraph) -> float:
 class _Scorer:
     """Support of a sentence by a passage, 0 … 1, memoised per (sentence, key)."""
 
-    def __init__(self, given: dict[int, Paragraph], lang: str, similarity: Similarity | None):
-        self.given, self.lang, self.similarity = given, lang, similarity
+    def __init__(self, given: dict[int, Paragraph], query: Query, similarity: Similarity | None):
+        self.given, self.query, self.similarity = given, query, similarity
+        self.lang = query.lang
         self._memo: dict[tuple[str, int], float] = {}
 
     def __call__(self, sentence: str, key: int) -> float:
@@ -76,6 +80,8 @@ class _Scorer:
         return self._memo[(sentence, key)]
 
     def _score(self, sentence: str, paragraph: Paragraph) -> float:
+        if not can_support(sentence, paragraph, self.query):
+            return 0.0  # a heading, another document's list row, another State's view
         numbers = set(NUMBER.findall(sentence))
         if not numbers <= set(NUMBER.findall(document_context(paragraph))):
             return 0.0  # "received 10 votes" cannot rest on a passage without that number
@@ -103,7 +109,7 @@ def guard(text: str, given: dict[int, Paragraph], query: Query,
     per change (for logs and tests).
     """
     lang, question = query.lang, query.standalone
-    score = _Scorer(given, lang, similarity)
+    score = _Scorer(given, query, similarity)
     kept: dict[int, Citation] = {}
     notes: list[str] = []
     out = []

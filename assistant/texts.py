@@ -31,6 +31,28 @@ FROM_ANOTHER_DOCUMENT = {
           "not from {named}.",
     "zh": "{named} 中没有找到回答这个问题的内容；以下段落出自 {cited}，而非 {named}。",
 }
+# The question names a document the library does not hold, or a year nothing found is about.
+ABSENT_DOCUMENTS = {
+    "en": "The library does not hold {names}, and no passage found mentions it, so this cannot "
+          "be answered from the corpus. The nearest paragraphs are:",
+    "zh": "文库中没有 {names}，检索到的段落也没有提到它，因此无法根据语料库回答。最接近的段落是：",
+}
+ABSENT_YEARS = {
+    "en": "Nothing found is from or about {years}, so this cannot be answered from the corpus. "
+          "The nearest paragraphs are:",
+    "zh": "检索到的内容中没有 {years} 年的文件或相关段落，因此无法根据语料库回答。最接近的段落是：",
+}
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """"A, B and C" / "A、B和C"."""
+    if len(names) < 2:
+        return "".join(names)
+    if lang == "zh":
+        return "、".join(names[:-1]) + "和" + names[-1]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 VERBATIM_INTRO = {"en": "The text of {label}:", "zh": "{label}原文如下："}
 # How a quote stands in for an answer the checks did not keep.
 SAYS = {"en": ("The passage says: “", "”"), "zh": ("原文写道：“", "”")}

@@ -125,7 +125,9 @@ def normalize(text: str) -> str:
 # resolution 51/22") is not the Assembly's and is left alone.
 _GA_RESOLUTION_EN = re.compile(r"\bresolutions?\s+(\d{2,3})/(\d{1,4})\b", re.I)
 _OTHER_BODY = re.compile(r"(Council|Committee|Conference|Commission)\b[^.;]{0,15}$")
-_GA_RESOLUTION_ZH = re.compile(r"(?:联大|大会)\s*第?\s*(\d{2,3})\s*/\s*(\d{1,4})\s*号\s*决议")
+# "第 79/62 号决议" needs no "大会": a session/number pair is how General Assembly resolutions
+# are numbered (the Security Council's are one number).
+_GA_RESOLUTION_ZH = re.compile(r"(?:(?:联大|大会)\s*第?|第)\s*(\d{2,3})\s*/\s*(\d{1,4})\s*号\s*决议")
 
 
 def ga_resolution_symbols(text: str) -> list[str]:

@@ -1,0 +1,55 @@
+"""What a question names that is not there: a document the library does not hold and no
+passage found mentions ("resolution 79/62"), or a year nothing found is from or about.
+
+Such a question is refused, saying what is missing, instead of answered from a passage about
+something else: asked "How many States voted for resolution 79/62?", the chain once answered
+with the vote on one paragraph of another draft, and the citation guard passed it because the
+passage did hold the numbers it quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.models import Hit, document_context
+from index.search.catalogue import Catalogue
+from index.search.relevance import YEAR
+from index.un.symbols import find_symbols, ga_resolution_symbols
+
+from .texts import ABSENT_DOCUMENTS, ABSENT_YEARS, join_names
+
+
+def absent_documents(question: str, hits: list[Hit], catalogue: Catalogue) -> list[str]:
+    """Symbols ``question`` names that are neither an indexed document nor mentioned in a
+    passage found: "resolution 79/62" is A/RES/79/62, and a passage saying "resolution 79/62"
+    mentions it."""
+    named = dict.fromkeys(find_symbols(question) + ga_resolution_symbols(question))
+    held = catalogue.symbols
+    found = " ".join(document_context(hit.paragraph) for hit in hits)
+    return [symbol for symbol in named if symbol not in held and not _mentioned(symbol, found)]
+
+
+def absent_years(question: str, hits: list[Hit]) -> list[str]:
+    """Years ``question`` asks about that no passage found, nor its document's title, symbol
+    or date, holds (the relevance gate refuses these; this says which)."""
+    seen = set(YEAR.findall(" ".join(document_context(hit.paragraph) for hit in hits)))
+    return [year for year in dict.fromkeys(YEAR.findall(question)) if year not in seen]
+
+
+def absent_intro(question: str, hits: list[Hit], catalogue: Catalogue) -> dict[str, str] | None:
+    """The refusal's opening, in both languages, naming what is missing; None when nothing is."""
+    if documents := absent_documents(question, hits, catalogue):
+        return {lang: text.format(names=join_names(documents, lang))
+                for lang, text in ABSENT_DOCUMENTS.items()}
+    if years := absent_years(question, hits):
+        return {lang: text.format(years=join_names(years, lang))
+                for lang, text in ABSENT_YEARS.items()}
+    return None
+
+
+def _mentioned(symbol: str, text: str) -> bool:
+    """The symbol in ``text``; a resolution also as its number ("79/62", "第 79/62 号决议")."""
+    if symbol in text:
+        return True
+    number = re.fullmatch(r"A/RES/(\d+/\d+)", symbol)
+    return bool(number and re.search(rf"(?<![\d/]){re.escape(number.group(1))}(?![\d/])", text))

@@ -1,0 +1,58 @@
+"""What a passage can support at all, whatever words it shares with a sentence.
+
+The citation guard counts shared terms and numbers; that let a sentence copied from the wrong
+paragraph pass. So, before any counting:
+- a heading (a short line with no sentence in it: "ACTION 8: STRENGTHEN PEACE OPERATIONS")
+  supports nothing;
+- a row of a list of documents ("CCW/GGE.1/2023/WP.5 — … Submitted by the Russian
+  Federation") supports only a sentence about that document: one naming its symbol or who
+  submitted it. "IHL applies to LAWS" once cited such a row, the title of a working paper;
+- a State's or organization's submission supports nothing when the question names other
+  submitters: "What did China propose?" is not answered by Austria's reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.models import Paragraph, split_reply
+from index.search.keyword import tokenize
+from index.search.query import Query
+from index.un.states import named_submitters, names_in
+from index.un.symbols import find_symbols
+
+HEADING_MAX_TERMS = 10
+SENTENCE_MARK = re.compile(r"[.,;:。，；：!?！？)）”\"]\s*$")
+# "CCW/GGE.1/2023/WP.5 — Concept for the activities …": a listed document, its title after a dash
+LISTED_DOCUMENT = re.compile(r"^\S+/\S+\s+[—–]\s+")
+
+
+def is_heading(paragraph: Paragraph) -> bool:
+    """A short unnumbered line that ends no sentence: a heading or a running title."""
+    if paragraph.kind != "paragraph" or paragraph.number or paragraph.item:
+        return False
+    text = paragraph.text.strip()
+    return len(tokenize(text)) <= HEADING_MAX_TERMS and not SENTENCE_MARK.search(text)
+
+
+def is_listed_document(paragraph: Paragraph) -> bool:
+    return paragraph.kind == "row" and bool(LISTED_DOCUMENT.match(paragraph.text))
+
+
+def can_support(sentence: str, paragraph: Paragraph, query: Query) -> bool:
+    """Whether ``paragraph`` may support ``sentence`` at all (the guard then weighs how well)."""
+    if is_heading(paragraph):
+        return False
+    if is_listed_document(paragraph):
+        return _about_listed_document(sentence, paragraph)
+    submitter = split_reply(paragraph.part)[1]
+    named = named_submitters(query.standalone)
+    return not (submitter and named and not names_in(submitter, named))
+
+
+def _about_listed_document(sentence: str, row: Paragraph) -> bool:
+    """The sentence names the listed document's symbol or one of its submitters."""
+    symbols = find_symbols(row.text)
+    if any(symbol in find_symbols(sentence) for symbol in symbols[:1]):
+        return True
+    return bool(set(named_submitters(sentence)) & set(named_submitters(row.text)))

@@ -1,0 +1,68 @@
+"""A question naming a document the library does not hold, or a year nothing found is about,
+is refused saying so, whatever the passages found."""
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant.absent import absent_documents, absent_years
+from assistant.chain import answer_question
+from assistant.settings import Settings
+from fakes import OPEN_GATE
+from index.models import Hit
+
+SETTINGS = Settings(llm="none", translate=False)
+
+
+@pytest.fixture
+def retriever(fake_retriever):
+    return fake_retriever
+
+
+def hits_of(retriever, symbol, lang="en"):
+    return [Hit(p, 1.0, ("dense",)) for p in retriever.catalogue.paragraphs.values()
+            if p.symbol == symbol and p.lang == lang]
+
+
+def test_a_resolution_the_library_does_not_hold_is_absent(retriever):
+    hits = hits_of(retriever, "A/RES/78/241")
+    question = "How many States voted for resolution 79/62?"
+    assert absent_documents(question, hits, retriever.catalogue) == ["A/RES/79/62"]
+    assert absent_documents("第79/62号决议有多少票赞成？", hits, retriever.catalogue) == [
+        "A/RES/79/62"]
+    assert absent_documents("What does resolution 78/241 request?", hits,
+                            retriever.catalogue) == []
+
+
+def test_a_document_a_passage_mentions_is_not_absent(retriever):
+    """The 2023 report cites its 2022 predecessor: a question about it can be answered."""
+    hits = hits_of(retriever, "CCW/GGE.1/2023/2")
+    assert any("CCW/GGE.1/2022/2" in h.paragraph.text for h in hits)
+    assert absent_documents("What is in annex II of CCW/GGE.1/2022/2?", hits,
+                            retriever.catalogue) == []
+    assert absent_documents("What is in CCW/GGE.1/2031/2?", hits, retriever.catalogue) == [
+        "CCW/GGE.1/2031/2"]
+
+
+def test_a_year_nothing_found_is_about_is_absent(retriever):
+    hits = hits_of(retriever, "CCW/GGE.1/2023/2")
+    assert absent_years("What did the Group conclude in 2031?", hits) == ["2031"]
+    assert absent_years("What did the Group conclude in 2023?", hits) == []
+
+
+@pytest.mark.parametrize("llm", [None, FakeListChatModel(responses=[
+    "The sixteenth preambular paragraph was retained by a recorded vote of 156 to none [1]."])])
+def test_the_answer_says_what_is_missing_and_never_answers(retriever, llm):
+    answer = answer_question("How many States voted for resolution 79/62?", [], retriever, llm,
+                             SETTINGS, gate=OPEN_GATE)
+    assert answer.refused and answer.citations == []
+    assert answer.text.startswith("The library does not hold A/RES/79/62, and no passage found "
+                                  "mentions it")
+    assert "156" not in answer.text
+    assert answer.text.count("\n- ") == min(3, len(answer.passages))  # the nearest, listed
+
+
+def test_the_chinese_refusal_names_the_year(retriever):
+    answer = answer_question("专家组2031年会议得出了什么结论？", [], retriever, None, SETTINGS,
+                             gate=OPEN_GATE)
+    assert answer.refused
+    assert answer.text.startswith("检索到的内容中没有 2031 年的文件或相关段落")
