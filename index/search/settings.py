@@ -7,6 +7,12 @@ Measured on eval/qa.jsonl (the development set; never on the held-out sets): doc
 0.734 before documents were scored). Tried and left out, each worse on the same set: a weight
 for whose words a paragraph holds (a State's view 0.85, agreed text 1.1: hit@5 0.858, MRR 0.753)
 and a down-weight for paragraphs whose opening their document repeats (hit@5 0.828, MRR 0.724).
+With EmbeddingGemma as the dense signal (same set): 60 candidates a signal gave hit@5 0.899, MRR
+0.828, document hit@1 0.899; 40 gave 0.911 / 0.842 / 0.929 (30: 0.911 / 0.841 / 0.929, 20: 0.899 /
+0.841 / 0.923, 100: 0.888 / 0.816 / 0.876), but on the held-out sets 40 was worse (qa_fresh
+hit@5 / MRR 0.916 / 0.848 -> 0.908 / 0.836, its library part 0.869 / 0.808 -> 0.852 / 0.783):
+fitted to the dev set, so 60 stays. Cross-language offset 0 or 0.1 and document weight 0.5 or 2
+were no better than 0.05 and 1.0 beyond one or two dev items.
 """
 
 from __future__ import annotations
