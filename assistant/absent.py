@@ -13,7 +13,7 @@ import re
 
 from index.models import Hit, document_context
 from index.search.catalogue import Catalogue
-from index.search.relevance import YEAR
+from index.search.relevance import missing_years
 from index.un.symbols import find_symbols, ga_resolution_symbols
 
 from .texts import ABSENT_DOCUMENTS, ABSENT_YEARS, join_names
@@ -29,19 +29,12 @@ def absent_documents(question: str, hits: list[Hit], catalogue: Catalogue) -> li
     return [symbol for symbol in named if symbol not in held and not _mentioned(symbol, found)]
 
 
-def absent_years(question: str, hits: list[Hit]) -> list[str]:
-    """Years ``question`` asks about that no passage found, nor its document's title, symbol
-    or date, holds (the relevance gate refuses these; this says which)."""
-    seen = set(YEAR.findall(" ".join(document_context(hit.paragraph) for hit in hits)))
-    return [year for year in dict.fromkeys(YEAR.findall(question)) if year not in seen]
-
-
 def absent_intro(question: str, hits: list[Hit], catalogue: Catalogue) -> dict[str, str] | None:
     """The refusal's opening, in both languages, naming what is missing; None when nothing is."""
     if documents := absent_documents(question, hits, catalogue):
         return {lang: text.format(names=join_names(documents, lang))
                 for lang, text in ABSENT_DOCUMENTS.items()}
-    if years := absent_years(question, hits):
+    if years := missing_years(question, hits):  # the gate refuses these; this says which
         return {lang: text.format(years=join_names(years, lang))
                 for lang, text in ABSENT_YEARS.items()}
     return None

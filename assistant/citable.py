@@ -39,15 +39,20 @@ def is_listed_document(paragraph: Paragraph) -> bool:
     return paragraph.kind == "row" and bool(LISTED_DOCUMENT.match(paragraph.text))
 
 
-def can_support(sentence: str, paragraph: Paragraph, query: Query) -> bool:
-    """Whether ``paragraph`` may support ``sentence`` at all (the guard then weighs how well)."""
+def submitters_asked_about(query: Query) -> list[str]:
+    """The States and organizations the question names (read once per answer)."""
+    return named_submitters(query.standalone)
+
+
+def can_support(sentence: str, paragraph: Paragraph, asked_about: list[str]) -> bool:
+    """Whether ``paragraph`` may support ``sentence`` at all (the guard then weighs how well);
+    ``asked_about``: the submitters the question names."""
     if is_heading(paragraph):
         return False
     if is_listed_document(paragraph):
         return _about_listed_document(sentence, paragraph)
     submitter = split_reply(paragraph.part)[1]
-    named = named_submitters(query.standalone)
-    return not (submitter and named and not names_in(submitter, named))
+    return not (submitter and asked_about and not names_in(submitter, asked_about))
 
 
 def _about_listed_document(sentence: str, row: Paragraph) -> bool:

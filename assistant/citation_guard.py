@@ -24,7 +24,7 @@ from index.models import Paragraph, document_context
 from index.search.query import Query
 
 from .answer import Citation
-from .citable import can_support
+from .citable import can_support, submitters_asked_about
 
 MARKER = re.compile(r"\s?[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # A full stop followed by a space ends an English sentence ("CCW/CONF.V/10" does not end one);
@@ -70,8 +70,9 @@ class _Scorer:
     """Support of a sentence by a passage, 0 … 1, memoised per (sentence, key)."""
 
     def __init__(self, given: dict[int, Paragraph], query: Query, similarity: Similarity | None):
-        self.given, self.query, self.similarity = given, query, similarity
+        self.given, self.similarity = given, similarity
         self.lang = query.lang
+        self.asked_about = submitters_asked_about(query)
         self._memo: dict[tuple[str, int], float] = {}
 
     def __call__(self, sentence: str, key: int) -> float:
@@ -80,7 +81,7 @@ class _Scorer:
         return self._memo[(sentence, key)]
 
     def _score(self, sentence: str, paragraph: Paragraph) -> float:
-        if not can_support(sentence, paragraph, self.query):
+        if not can_support(sentence, paragraph, self.asked_about):
             return 0.0  # a heading, another document's list row, another State's view
         numbers = set(NUMBER.findall(sentence))
         if not numbers <= set(NUMBER.findall(document_context(paragraph))):

@@ -22,21 +22,16 @@ def renumber(answer: Answer) -> Answer:
     if not answer.citations:
         return answer
     known = {c.key for c in answer.citations}
+    markers = [m for m in SINGLE_MARKER.finditer(answer.text)
+               if int(m.group(1)) in known and not answer.is_quoted(*m.span())]
     order: dict[int, int] = {}
-    for match in SINGLE_MARKER.finditer(answer.text):
-        key = int(match.group(1))
-        if key in known and not answer.is_quoted(*match.span()):
-            order.setdefault(key, len(order) + 1)
-    for citation in answer.citations:  # cited but not marked in the text: after the others
-        order.setdefault(citation.key, len(order) + 1)
+    for key in [int(m.group(1)) for m in markers] + [c.key for c in answer.citations]:
+        order.setdefault(key, len(order) + 1)  # a citation not marked in the text: last
     if all(old == new for old, new in order.items()):
         return answer
     pieces, moves, last = [], [], 0  # moves: (where a marker ended, how much it grew)
-    for match in SINGLE_MARKER.finditer(answer.text):
-        key = int(match.group(1))
-        if key not in known or answer.is_quoted(*match.span()):
-            continue
-        new = f"[{order[key]}]"
+    for match in markers:
+        new = f"[{order[int(match.group(1))]}]"
         pieces += [answer.text[last:match.start()], new]
         moves.append((match.end(), len(new) - (match.end() - match.start())))
         last = match.end()

@@ -10,8 +10,6 @@ the deterministic merge of the earlier question with it (``index.search.query.an
 
 from __future__ import annotations
 
-import unicodedata
-
 from langchain_core.language_models import BaseChatModel
 
 from index.search.keyword import tokenize
@@ -19,6 +17,7 @@ from index.search.query import Query
 from prompts import fill
 
 from .model_calls import aux_call
+from .quote_checks import fold
 
 # Words that only lean on the earlier turn ("and what about …", "那…呢"): not a new topic.
 _LEANING_WORDS = frozenset(
@@ -36,7 +35,7 @@ def new_terms(question: str, earlier: str) -> set[str]:
 def keeps_topic(rewrite: str, question: str, earlier: str) -> bool:
     """Whether ``rewrite`` (of the follow-up ``question`` after ``earlier``) still asks it:
     not the earlier question again, and every new term of the follow-up in it."""
-    if _folded(rewrite) == _folded(earlier):
+    if fold(rewrite) == fold(earlier):
         return False
     wanted = new_terms(question, earlier)
     return wanted <= set(tokenize(rewrite))
@@ -54,6 +53,3 @@ def standalone_question(query: Query, llm: BaseChatModel, timings: dict) -> str:
         return rewrite
     return query.text  # the answer's standalone question then shows the follow-up as asked
 
-
-def _folded(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())

@@ -4,11 +4,12 @@ is refused saying so, whatever the passages found."""
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.absent import absent_documents, absent_years
+from assistant.absent import absent_documents
 from assistant.chain import answer_question
 from assistant.settings import Settings
 from fakes import OPEN_GATE
 from index.models import Hit
+from index.search.relevance import missing_years
 
 SETTINGS = Settings(llm="none", translate=False)
 
@@ -45,8 +46,8 @@ def test_a_document_a_passage_mentions_is_not_absent(retriever):
 
 def test_a_year_nothing_found_is_about_is_absent(retriever):
     hits = hits_of(retriever, "CCW/GGE.1/2023/2")
-    assert absent_years("What did the Group conclude in 2031?", hits) == ["2031"]
-    assert absent_years("What did the Group conclude in 2023?", hits) == []
+    assert missing_years("What did the Group conclude in 2031?", hits) == ["2031"]
+    assert missing_years("What did the Group conclude in 2023?", hits) == []
 
 
 @pytest.mark.parametrize("llm", [None, FakeListChatModel(responses=[

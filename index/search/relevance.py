@@ -58,8 +58,13 @@ class RelevanceGate:
 def years_found(question: str, hits: list[Hit]) -> bool:
     """A year the question asks about must appear in what was found (a passage, its document's
     title, symbol or date): "the 2024 session" is not answered by the report of the 2023 one."""
-    years = set(YEAR.findall(question))
+    return not missing_years(question, hits)
+
+
+def missing_years(question: str, hits: list[Hit]) -> list[str]:
+    """The years ``question`` asks about that nothing found holds, in the question's order."""
+    years = list(dict.fromkeys(YEAR.findall(question)))
     if not years:
-        return True
+        return []
     seen = set(YEAR.findall(" ".join(document_context(h.paragraph) for h in hits)))
-    return years <= seen
+    return [year for year in years if year not in seen]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import ModelError
+from index.model_cache import MODEL_CACHE
 
 CHUNK = 8 * 1024 * 1024
-DEFAULT_CACHE = Path(os.environ.get("ASSISTANT_MODEL_CACHE",
-                                    Path.home() / ".cache" / "un-assistant"))
+DEFAULT_CACHE = MODEL_CACHE
 
 
 @dataclass(frozen=True)

