@@ -61,6 +61,9 @@ class Generation:
     symbols: set[str]
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
     by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
+    # A symbol -> the ids of the records whose text or section heading mentions it (a draft
+    # resolution's account in a committee report, an earlier report cited).
+    by_mention: dict[str, frozenset[str]]
     cards: DocumentCards  # the documents' identity cards, searchable
 
 
@@ -89,9 +92,12 @@ class Catalogue:
         reply_parts: dict[str, set[str]] = defaultdict(set)
         by_document: dict[str, set[str]] = defaultdict(set)
         by_submission: dict[tuple[str, str], set[str]] = defaultdict(set)
+        by_mention: dict[str, set[str]] = defaultdict(set)
         for p in paragraphs.values():
             by_key[p.key].append(p)
             by_document[p.doc_id].add(p.id)
+            for symbol in find_symbols(" ".join((p.text, *p.section))):
+                by_mention[symbol].add(p.id)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
                 by_submission[(p.symbol, p.part)].add(p.id)
@@ -100,6 +106,7 @@ class Catalogue:
                           {p.symbol for p in paragraphs.values() if p.symbol},
                           {doc: frozenset(ids) for doc, ids in by_document.items()},
                           {key: frozenset(ids) for key, ids in by_submission.items()},
+                          {symbol: frozenset(ids) for symbol, ids in by_mention.items()},
                           DocumentCards.of(cards))
 
     def current(self) -> Generation:

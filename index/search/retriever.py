@@ -17,6 +17,8 @@ from index.search.result import Retrieval, Signal
 from index.search.scope import Scope
 from index.search.settings import RetrievalSettings
 from index.store.paragraph_store import ParagraphStore
+from index.un.symbols import find_symbols
+from index.un.votes import is_separate_vote, names_a_draft_part
 
 
 class Retriever:
@@ -74,6 +76,9 @@ class Retriever:
                 scores[pid] *= (brevity_prior(paragraph, self.settings.short_text)
                                 * (1.0 + self.settings.document_weight
                                    * meant.get(paragraph.doc_id, 0.0)))
+                if is_separate_vote(paragraph.text) and not names_a_draft_part(
+                        query.search_text):
+                    scores[pid] *= self.settings.separate_vote_weight
                 if "submission" in sources[pid] and (
                         not meant or meant.get(paragraph.doc_id, 0.0) >= 1.0):
                     # Unless the question names another document more strongly ("China's
@@ -130,6 +135,13 @@ class Retriever:
                 yield self._keyword("document", wording, loaded,
                                     loaded.by_document.get(doc_id, frozenset()))
         yield self._keyword("keyword", wording, loaded, scope and scope[1])
+        for symbol in find_symbols(wording.text):
+            # A symbol the library holds no document of (a draft, "A/C.1/79/L.43"): the
+            # records that mention it, such as the draft's account in a committee report.
+            mentions = loaded.by_mention.get(symbol, frozenset())
+            if symbol not in loaded.symbols and mentions:
+                yield self._keyword("mention", wording, loaded,
+                                    mentions & scope[1] if scope else mentions)
         for symbol, part in query.submissions:
             # The question names a State: search within what it submitted.
             yield self._dense("submission", wording, vector, snapshot,

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.models import Paragraph, ParsedDocument
+from index.un.draft_titles import draft_titles, titled_section
 from index.un.series import describe
 
 
-def retrieval_text(paragraph: Paragraph, parent_lead: str = "", description: str = "") -> str:
+def retrieval_text(paragraph: Paragraph, parent_lead: str = "", description: str = "",
+                   section: tuple[str, ...] | None = None) -> str:
     """What gets embedded and keyword-indexed: the text with its document title, section and
     lead-in.
 
@@ -21,7 +23,8 @@ def retrieval_text(paragraph: Paragraph, parent_lead: str = "", description: str
     says what kind of document it is in both languages (series.describe).
     """
     head = " · ".join(piece for piece in (description, paragraph.doc_title) if piece)
-    pieces = [head, " > ".join(paragraph.section), parent_lead, paragraph.text]
+    section = paragraph.section if section is None else section
+    pieces = [head, " > ".join(section), parent_lead, paragraph.text]
     return "\n".join(piece for piece in pieces if piece)
 
 
@@ -61,9 +64,11 @@ def embedding_rows(documents: list[ParsedDocument]) -> list[EmbeddingRow]:
         source = str(Path(parsed.document.source).resolve())
         leads = {p.id: p.text.split("\n", 1)[0] for p in parsed.paragraphs if p.kind != "item"}
         card = parsed.card.to_json() if parsed.card is not None else ""
+        titles = draft_titles(p.text for p in parsed.paragraphs)
         for paragraph in parsed.paragraphs:
             lead = leads.get(paragraph.parent_id or "", "")
+            section = titled_section(paragraph.section, titles)
             rows.append(EmbeddingRow(paragraph, retrieval_text(paragraph, lead),
-                                     retrieval_text(paragraph, lead, description), source,
+                                     retrieval_text(paragraph, lead, description, section), source,
                                      parsed.document.date or "", card))
     return rows
