@@ -42,6 +42,14 @@ def document_key(doc_id: str, symbol: str | None) -> str:
     return symbol or doc_id.rsplit(".", 1)[0]
 
 
+def count_documents(versions) -> tuple[int, int]:
+    """(documents, language versions) among (doc id, symbol) pairs: the page's header and its
+    Documents tab both count this way, so they cannot disagree (they once said 10 and 11: one
+    counted documents, the other listed each language version)."""
+    ids = {doc_id: symbol for doc_id, symbol in versions}
+    return len({document_key(doc_id, symbol) for doc_id, symbol in ids.items()}), len(ids)
+
+
 def note_other_documents(answer: Answer, query: Query, catalogue: Catalogue,
                          margin: float) -> Answer:
     """``answer`` opened with a note when the question names a document and none of the

@@ -106,9 +106,9 @@ QUESTION_TOO_LONG = {"en": "The question is {length} characters long; the limit 
                      "zh": "问题过长。"}
 INTERNAL_ERROR = "Something went wrong while answering; the details are in the server's log."
 CORPUS_LINE = {
-    "en": "The corpus holds {documents} UN disarmament documents in {languages}, {paragraphs} "
-          "citable paragraphs.",
-    "zh": "语料库收有 {documents} 份联合国裁军文件，共 {paragraphs} 个可引用段落。",
+    "en": "The corpus holds {documents} UN disarmament documents ({versions} language versions) "
+          "in {languages}, {paragraphs} citable paragraphs.",
+    "zh": "语料库收有 {documents} 份联合国裁军文件（{versions} 个语言版本），共 {paragraphs} 个可引用段落。",
 }
 LANGUAGE_NAMES = {"zh": "Chinese 中文", "en": "English"}
 SETTINGS_LINE = "Language model: {model} · passages per answer: {passages} · search results: {k}"
@@ -146,6 +146,15 @@ INCOMPLETE = " (incomplete: add it again to finish)"
 NO_DATE = "—"
 # The library on the Documents tab, a heading per series: "General Assembly 联合国大会 (GA) · 4".
 SERIES_HEADING = "{name} ({code}) · {documents}"
+# Above the Documents tab's list, counted as the page's header counts (count_documents).
+LIBRARY_SIZE = {"en": "{documents} documents, {versions} language versions",
+                "zh": "{documents} 份文件，{versions} 个语言版本"}
+# Where a paragraph's label says "counted" / "按顺序计数": what that means.
+COUNTED_NOTE = {
+    "en": "“counted”: the document prints no number there; the number is the paragraph's "
+          "position, counted in reading order, and is not an official paragraph number.",
+    "zh": "“按顺序计数”：文件在此处没有印出编号；该编号是按阅读顺序数出的段落位置，不是正式段落编号。",
+}
 OPEN_DOCUMENT_TITLE = "open at its first paragraph · 从第一段打开"  # a listed document's tooltip
 EMPTY_LIBRARY = {"en": "No documents are indexed yet.", "zh": "索引中还没有文件。"}
 

@@ -158,3 +158,33 @@ def test_settings_and_corpus_are_described(fake_retriever):
 def test_a_chinese_citation_that_does_not_exist_is_answered_in_chinese(fake_retriever):
     missing = handlers(fake_retriever).verify("CCW/GGE.1/2023/2 第 99 段")
     assert "没有这个段落" in missing and "最接近的有效段落" in missing
+
+
+def test_the_header_and_the_documents_tab_count_documents_alike(fake_retriever):
+    from assistant.ui.library import documents_html
+    from index.store.documents import list_documents
+
+    h = handlers(fake_retriever)
+    listed = list_documents(fake_retriever.store)
+    documents = {d.symbol or d.doc_id.rsplit(".", 1)[0] for d in listed}
+    # The 2023 report is listed in two language versions but is one document.
+    assert len(listed) > len(documents)
+    line = f"{len(documents)} UN disarmament documents ({len(listed)} language versions)"
+    assert line in h.corpus_line()
+    assert f"{len(documents)} documents, {len(listed)} language versions" in documents_html(listed)
+
+
+def test_a_counted_number_is_explained_where_it_is_shown(fake_retriever):
+    paragraphs = fake_retriever.catalogue.paragraphs.values()
+    counted = next(p for p in paragraphs if p.counted and p.lang == "en")
+    printed = next(p for p in paragraphs if not p.counted and p.lang == "en")
+    counterpart = fake_retriever.catalogue.counterpart
+
+    def panel(p):
+        answer = Answer(question="q", lang="en", text="It says so [1].",
+                        citations=[Citation(1, p, p.label())])
+        return render.sources_panel([(1, answer)], counterpart)
+
+    assert "not an official paragraph number" in panel(counted)
+    assert 'title="“counted”' in panel(counted)
+    assert "not an official paragraph number" not in panel(printed)

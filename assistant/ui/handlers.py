@@ -28,6 +28,7 @@ from index.language import detect_lang
 from ..answer import Answer
 from ..chain import answer_query, answer_question
 from .. import texts
+from ..named_document import count_documents
 from . import html as render
 from .conversation import Conversation, Reply
 from .library import Library
@@ -55,10 +56,11 @@ class Handlers:
 
     def corpus_line(self) -> str:
         paragraphs = list(self.retriever.catalogue.paragraphs.values())
-        documents = {p.symbol or p.doc_title for p in paragraphs}
+        documents, versions = count_documents((p.doc_id, p.symbol) for p in paragraphs)
         langs = sorted({p.lang for p in paragraphs}, reverse=True)
         languages = " and ".join(texts.LANGUAGE_NAMES.get(lang, lang) for lang in langs)
-        return texts.both(texts.CORPUS_LINE).format(documents=len(documents), languages=languages,
+        return texts.both(texts.CORPUS_LINE).format(documents=documents, versions=versions,
+                                                    languages=languages,
                                                     paragraphs=len(paragraphs))
 
     def settings_line(self) -> str:

@@ -19,7 +19,7 @@ from index.models import Paragraph
 
 from ..answer import Answer
 from ..citation_guard import MARKER
-from ..texts import ANSWER_PANEL, EXPORT_QUOTED, GLOSSARY_COLUMNS, MARKER_TITLE
+from ..texts import ANSWER_PANEL, COUNTED_NOTE, EXPORT_QUOTED, GLOSSARY_COLUMNS, MARKER_TITLE
 
 Counterpart = Callable[[Paragraph], "Paragraph | None"]
 
@@ -132,9 +132,12 @@ def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, elemen
 
 
 def _column(p: Paragraph, quote: str = "") -> str:
-    """One language version, labelled in its own language, the quote marked when it is here."""
-    return (f'<div class="column" lang="{html.escape(p.lang)}"><div class="label">{html.escape(p.label())}'
-            f'</div><div class="text">{_marked(p.text, quote)}</div></div>')
+    """One language version, labelled in its own language, the quote marked when it is here;
+    a counted number's label says on hover what "counted" means."""
+    note = f' title="{html.escape(COUNTED_NOTE[p.lang if p.lang in COUNTED_NOTE else "en"])}"' \
+        if p.counted else ""
+    return (f'<div class="column" lang="{html.escape(p.lang)}"><div class="label"{note}>'
+            f'{html.escape(p.label())}</div><div class="text">{_marked(p.text, quote)}</div></div>')
 
 
 def _marked(text: str, quote: str) -> str:
@@ -160,6 +163,8 @@ def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> 
                                  heading=f"[{c.key}] {c.label}", quote=c.quote)
                  for c in answer.citations]
         body = "".join(items) or f'<p class="empty">{words["no_sources"]}</p>'
+        if any(c.paragraph.counted for c in answer.citations):
+            body += f'<p class="counted-note">{html.escape(COUNTED_NOTE[answer.lang])}</p>'
         blocks.append(f'<section class="turn"><h4>{words["sources"]} · '
                       f'{html.escape(_shorten(answer.question))}</h4>{body}</section>')
     return f'<div class="sources">{"".join(blocks)}</div>'

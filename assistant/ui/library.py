@@ -27,6 +27,7 @@ from index.search.retriever import Retriever
 from index.un.series import SERIES_NAMES
 
 from .. import texts
+from ..named_document import count_documents
 from ..services import remove_from_index
 from .scope_filter import series_order
 
@@ -192,7 +193,10 @@ def documents_html(documents) -> str:
         sections.append(f"<section class='series' data-series='{html.escape(code)}'>"
                         f"<h4>{html.escape(heading)}</h4><table class='indexed-documents'>"
                         f"{_header(texts.LISTING_COLUMNS)}{rows}</table></section>")
-    return "<div class='library'>" + "".join(sections) + "</div>"
+    count, versions = count_documents((d.doc_id, d.symbol) for d in documents)
+    size = texts.both(texts.LIBRARY_SIZE).format(documents=count, versions=versions)
+    return (f"<div class='library'><p class='library-size'>{html.escape(size)}</p>"
+            + "".join(sections) + "</div>")
 
 
 _INCOMPLETE = f"<span class='incomplete'>{html.escape(texts.INCOMPLETE)}</span>"
