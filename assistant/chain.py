@@ -33,7 +33,7 @@ from .absent import absent_intro
 from .answer import Answer
 from .extractive import extractive_answer
 from .free_answer import free_answer
-from .model_calls import TokenCallback, aux_call, ms_since
+from .model_calls import StepCallback, TokenCallback, aux_call, ms_since
 from .named_document import note_other_documents
 from .quoted_answer import quoted_answer
 from .replies import no_such_paragraph, refusal, verbatim
@@ -61,10 +61,13 @@ def answer_question(question: str, history: list[str], retriever: Retriever,
 
 def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, settings,
                  on_token: TokenCallback | None = None, gate: RelevanceGate | None = None,
-                 started: float | None = None) -> Answer:
+                 started: float | None = None, on_step: StepCallback | None = None) -> Answer:
     """The answer to an analysed question (the page analyses it first, to say what is wrong
-    with it before any work); ``started``: when the user asked, for the timings."""
+    with it before any work); ``started``: when the user asked, for the timings;
+    ``on_step``: told each step as it starts ("searching", "reading"), so a page can say what
+    it is waiting for (under load the model's first word can be half a minute away)."""
     started = time.perf_counter() if started is None else started
+    step_to = on_step or (lambda name, **values: None)
     named = one_per_language_pair(named_paragraphs(query, retriever.catalogue), query.lang)
     if named:
         return _timed(verbatim(query, named), started)
@@ -72,6 +75,7 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
         return _timed(no_such_paragraph(query, retriever.catalogue), started)
 
     timings: dict[str, float] = {}
+    step_to("searching")
     if llm is not None:
         query = query.reworded(standalone_question(query, llm, timings),
                                retriever.catalogue)
@@ -86,6 +90,8 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     hits = in_language(hits, query.lang, retriever.catalogue)
     timings["retrieval_ms"] = ms_since(step)
 
+    if relevant and llm is not None:
+        step_to("reading", passages=min(len(hits), settings.passages))
     if missing:
         result = refusal(query.text, query.lang, hits, missing)
     elif not relevant:

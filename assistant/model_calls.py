@@ -12,6 +12,8 @@ from langchain_core.messages import HumanMessage
 AUX_TOKENS = 60  # a rewritten or translated question is short
 
 TokenCallback = Callable[[str], None]
+# A step of an answer as it starts: its name ("searching", "reading") and what it concerns.
+StepCallback = Callable[..., None]
 
 
 def draft(llm: BaseChatModel, messages, on_token: TokenCallback | None, timings: dict,

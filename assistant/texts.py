@@ -146,6 +146,12 @@ INCOMPLETE = " (incomplete: add it again to finish)"
 NO_DATE = "—"
 # The library on the Documents tab, a heading per series: "General Assembly 联合国大会 (GA) · 4".
 SERIES_HEADING = "{name} ({code}) · {documents}"
+# What the page says while an answer is on its way (assistant/chain.py's steps), in the
+# question's language; "checking the citations…" follows the model's draft (ANSWER_PANEL).
+STEPS = {
+    "en": {"searching": "searching the library…", "reading": "reading {passages} passages…"},
+    "zh": {"searching": "正在检索文库……", "reading": "正在阅读 {passages} 段……"},
+}
 # Above the Documents tab's list, counted as the page's header counts (count_documents).
 LIBRARY_SIZE = {"en": "{documents} documents, {versions} language versions",
                 "zh": "{documents} 份文件，{versions} 个语言版本"}

@@ -188,3 +188,24 @@ def test_a_counted_number_is_explained_where_it_is_shown(fake_retriever):
     assert "not an official paragraph number" in panel(counted)
     assert 'title="“counted”' in panel(counted)
     assert "not an official paragraph number" not in panel(printed)
+
+
+def test_while_waiting_the_page_says_which_step_is_under_way(fake_retriever):
+    llm = FakeListChatModel(responses=[
+        "States should provide appropriate training and instructions for human operators [1]."])
+    replies, _ = run(handlers(fake_retriever, llm), "Should States provide training to human operators?")
+    waiting = [r.chat[-1]["content"] for r in replies if not r.done]
+    assert waiting[0] == "…"
+    assert "*searching the library…*" in waiting
+    assert "*reading 3 passages…*" in waiting
+    assert waiting.index("*searching the library…*") < waiting.index("*reading 3 passages…*")
+    zh, _ = run(handlers(fake_retriever, llm), "各国应该为操作人员提供培训吗？")
+    assert "*正在检索文库……*" in [r.chat[-1]["content"] for r in zh if not r.done]
+
+
+def test_a_question_the_library_cannot_answer_is_not_said_to_be_read(fake_retriever):
+    replies, _ = run(handlers(fake_retriever, FakeListChatModel(responses=["x"])),
+                     "How many States voted for resolution 79/62?")
+    waiting = [r.chat[-1]["content"] for r in replies if not r.done]
+    assert "*searching the library…*" in waiting
+    assert not any("reading" in text for text in waiting)

@@ -124,6 +124,10 @@ class Handlers:
                     last_shown = time.monotonic()
                     yield Reply(chat=shown + [{"role": "assistant",
                                                "content": render.draft_message(draft, lang)}])
+            elif kind == "step":
+                if not draft:  # once the model writes, its words say more than the step
+                    yield Reply(chat=shown + [{"role": "assistant",
+                                               "content": f"*{render.escape_markdown(value)}*"}])
             elif kind == "error":
                 yield Reply(chat=chat, status=render.escape_markdown(str(value)), done=True)
                 return
@@ -150,11 +154,17 @@ class Handlers:
                 raise _Stopped()
             events.put(("token", token))
 
+        def on_step(name: str, **values) -> None:
+            if stopped.is_set():
+                raise _Stopped()
+            events.put(("step", texts.STEPS[query.lang][name].format(**values)))
+
         def work():
             outcome: tuple[str, object] = ("error", INTERNAL_ERROR)
             try:
                 outcome = ("answer", answer_query(query, self.retriever, self.llm,
-                                                  self.settings, on_token=on_token))
+                                                  self.settings, on_token=on_token,
+                                                  on_step=on_step))
             except AssistantError as exc:
                 outcome = ("error", str(exc))
             except BaseException:  # noqa: BLE001 - the page must say something, never hang
@@ -168,7 +178,7 @@ class Handlers:
             while True:
                 kind, value = events.get()
                 yield kind, value
-                if kind != "token":
+                if kind not in ("token", "step"):
                     return
         finally:
             stopped.set()

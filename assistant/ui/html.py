@@ -132,10 +132,8 @@ def paragraph_block(p: Paragraph, lang: str, counterpart: Counterpart, *, elemen
 
 
 def _column(p: Paragraph, quote: str = "") -> str:
-    """One language version, labelled in its own language, the quote marked when it is here;
-    a counted number's label says on hover what "counted" means."""
-    note = f' title="{html.escape(COUNTED_NOTE[p.lang if p.lang in COUNTED_NOTE else "en"])}"' \
-        if p.counted else ""
+    """One language version, labelled in its language (a counted number explained on hover)."""
+    note = f' title="{html.escape(COUNTED_NOTE.get(p.lang, COUNTED_NOTE["en"]))}"' * p.counted
     return (f'<div class="column" lang="{html.escape(p.lang)}"><div class="label"{note}>'
             f'{html.escape(p.label())}</div><div class="text">{_marked(p.text, quote)}</div></div>')
 
@@ -163,8 +161,8 @@ def sources_panel(turns: list[tuple[int, Answer]], counterpart: Counterpart) -> 
                                  heading=f"[{c.key}] {c.label}", quote=c.quote)
                  for c in answer.citations]
         body = "".join(items) or f'<p class="empty">{words["no_sources"]}</p>'
-        if any(c.paragraph.counted for c in answer.citations):
-            body += f'<p class="counted-note">{html.escape(COUNTED_NOTE[answer.lang])}</p>'
+        body += f'<p class="counted-note">{html.escape(COUNTED_NOTE[answer.lang])}</p>' * any(
+            c.paragraph.counted for c in answer.citations)
         blocks.append(f'<section class="turn"><h4>{words["sources"]} · '
                       f'{html.escape(_shorten(answer.question))}</h4>{body}</section>')
     return f'<div class="sources">{"".join(blocks)}</div>'
