@@ -14,6 +14,7 @@ from .answer import Answer
 from .extractive import best_sentence, distinct, extractive_answer
 from .citation_guard import guard
 from .model_calls import TokenCallback, draft, failure_reason
+from .one_language import one_language
 from .replies import refusal
 from .texts import REFUSALS, UNSUPPORTED
 
@@ -47,7 +48,8 @@ def free_answer(query: Query, hits: list[Hit], embedder, llm: BaseChatModel, set
     if result is None:
         text, citations, _ = guard(raw, given, query, similarity=similarity_of(embedder))
         if citations:
-            result = Answer(question=query.text, lang=query.lang, text=text,
+            result = Answer(question=query.text, lang=query.lang,
+                            text=one_language(text, query.lang),
                             citations=citations, mode="llm")
         else:
             # Every claim lacked support in the passages: the model answered from elsewhere.

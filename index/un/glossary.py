@@ -182,3 +182,22 @@ def formalize(text: str) -> str:
             pattern = re.compile(re.escape(informal))
         text = pattern.sub(formal, text)
     return text
+
+
+def in_language(text: str, lang: str) -> str:
+    """``text`` with every term written in the other language put in ``lang``'s preferred form
+    ("Secretary-General建议" → "秘书长建议" for "zh"); a longer term wins over one inside it."""
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * (len(text) + 1)
+    for pattern, term, form_lang in _matchers():
+        for m in pattern.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            if form_lang != lang:
+                spans.append((m.start(), m.end(), term.preferred_zh if lang == "zh"
+                              else term.preferred_en))
+    for start, end, form in sorted(spans, reverse=True):
+        text = text[:start] + form + text[end:]
+    return text

@@ -64,3 +64,25 @@ def names_in(submitter: str, named: list[str]) -> bool:
     """Whether a part's submitter ("Chile, Colombia, … and State of Palestine", "China") is
     or includes one of ``named``."""
     return any(_pattern(name).search(submitter) for name in named)
+
+
+def names_in_language(text: str, lang: str) -> str:
+    """``text`` with the States and organizations it names in the other language named in
+    ``lang`` ("俄罗斯联邦" → "Russian Federation" for "en"; "China" → "中国" for "zh"); a name
+    with no form in ``lang`` stays as written."""
+    spans = []
+    for submitter, patterns in _MATCHERS:
+        wanted = submitter.en if lang == "en" else next(
+            (n for n in submitter.names if not n.isascii()), None)
+        if wanted is None:
+            continue
+        for name, pattern in zip(submitter.names, patterns):
+            if name.isascii() != (lang == "en"):
+                spans += [(m.start(), m.end(), wanted) for m in pattern.finditer(text)]
+    out, last = [], 0
+    # Longest first at each place: "白俄罗斯" is not "白" + "俄罗斯".
+    for start, end, wanted in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if start >= last:
+            out += [text[last:start], wanted]
+            last = end
+    return "".join(out) + text[last:]
