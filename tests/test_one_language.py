@@ -41,3 +41,10 @@ def test_a_chinese_question_gets_the_models_mixed_answer_in_chinese(fake_retriev
                              Settings(llm="none", translate=False), gate=OPEN_GATE)
     assert answer.mode == "llm" and answer.citations, answer.text
     assert "Secretary-General" not in answer.text and "秘书长建议" in answer.text
+
+
+def test_a_term_inside_a_proper_name_stays_as_written():
+    # "killer robots" is a glossary form of LAWS; in "Stop Killer Robots" it names an NGO.
+    assert in_language("Stop Killer Robots 认为 [1]", "zh") == "Stop Killer Robots 认为 [1]"
+    assert in_language("killer robots 和 IHL [1]", "zh") == "致命性自主武器系统 和 国际人道法 [1]"
+    assert in_language("International humanitarian law 适用 [1]", "zh") == "国际人道法 适用 [1]"

@@ -186,7 +186,9 @@ def formalize(text: str) -> str:
 
 def in_language(text: str, lang: str) -> str:
     """``text`` with every term written in the other language put in ``lang``'s preferred form
-    ("Secretary-General建议" → "秘书长建议" for "zh"); a longer term wins over one inside it."""
+    ("Secretary-General建议" → "秘书长建议" for "zh"); a longer term wins over one inside it.
+    A lower-case form written with every word capitalised is part of a proper name and stays
+    ("Stop Killer Robots" is an organization, not "停止致命性自主武器系统")."""
     spans: list[tuple[int, int, str]] = []
     taken = [False] * (len(text) + 1)
     for pattern, term, form_lang in _matchers():
@@ -195,9 +197,16 @@ def in_language(text: str, lang: str) -> str:
                 continue
             for i in range(m.start(), m.end()):
                 taken[i] = True
-            if form_lang != lang:
+            if form_lang != lang and not _in_a_name(m.group(0), term):
                 spans.append((m.start(), m.end(), term.preferred_zh if lang == "zh"
                               else term.preferred_en))
     for start, end, form in sorted(spans, reverse=True):
         text = text[:start] + form + text[end:]
     return text
+
+
+def _in_a_name(matched: str, term: Term) -> bool:
+    words = matched.split()
+    return (matched.isascii() and any(form.islower() for form in term.en)
+            and not any(form == matched for form in term.en)
+            and all(word[:1].isupper() for word in words) and len(words) > 1)
