@@ -138,15 +138,21 @@ def _matchers() -> list[tuple[re.Pattern, Term, str]]:
 
 def _matches(text: str) -> list[tuple[int, Term, str]]:
     """(position, term, language of the matched form), a longer match hiding shorter ones."""
+    return [(start, term, lang) for start, _, _, term, lang in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[int, int, str, Term, str]]:
+    """(start, end, matched text, term, language of the form) of each term in ``text``, in
+    order; a longer match hides shorter ones inside it."""
     taken = [False] * (len(text) + 1)
-    found: list[tuple[int, Term, str]] = []
+    found: list[tuple[int, int, str, Term, str]] = []
     for pattern, term, lang in _matchers():
         for m in pattern.finditer(text):
             if any(taken[m.start():m.end()]):
                 continue
             for i in range(m.start(), m.end()):
                 taken[i] = True
-            found.append((m.start(), term, lang))
+            found.append((m.start(), m.end(), m.group(0), term, lang))
     return sorted(found, key=lambda f: f[0])
 
 
@@ -189,17 +195,9 @@ def in_language(text: str, lang: str) -> str:
     ("Secretary-General建议" → "秘书长建议" for "zh"); a longer term wins over one inside it.
     A lower-case form written with every word capitalised is part of a proper name and stays
     ("Stop Killer Robots" is an organization, not "停止致命性自主武器系统")."""
-    spans: list[tuple[int, int, str]] = []
-    taken = [False] * (len(text) + 1)
-    for pattern, term, form_lang in _matchers():
-        for m in pattern.finditer(text):
-            if any(taken[m.start():m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            if form_lang != lang and not _in_a_name(m.group(0), term):
-                spans.append((m.start(), m.end(), term.preferred_zh if lang == "zh"
-                              else term.preferred_en))
+    spans = [(start, end, term.preferred_zh if lang == "zh" else term.preferred_en)
+             for start, end, matched, term, form_lang in _spans(text)
+             if form_lang != lang and not _in_a_name(matched, term)]
     for start, end, form in sorted(spans, reverse=True):
         text = text[:start] + form + text[end:]
     return text
