@@ -14,9 +14,11 @@ import re
 from index.models import Hit, document_context
 from index.search.catalogue import Catalogue
 from index.search.relevance import missing_years
+from index.search.routing import asks_for_views
+from index.un.states import named_submitters, names_in_language
 from index.un.symbols import find_symbols, ga_resolution_symbols
 
-from .texts import ABSENT_DOCUMENTS, ABSENT_YEARS, join_names
+from .texts import ABSENT_DOCUMENTS, ABSENT_SUBMITTERS, ABSENT_YEARS, join_names
 
 
 def absent_documents(question: str, hits: list[Hit], catalogue: Catalogue) -> list[str]:
@@ -29,11 +31,29 @@ def absent_documents(question: str, hits: list[Hit], catalogue: Catalogue) -> li
     return [symbol for symbol in named if symbol not in held and not _mentioned(symbol, found)]
 
 
+def absent_submitters(question: str, hits: list[Hit], catalogue: Catalogue) -> list[str]:
+    """The States and organizations whose views ``question`` asks for that submitted nothing
+    the library holds (no reply filed in a report, no document of their own) and that no
+    passage found names: "What did the African Union submit for the 2024 report?"."""
+    if not asks_for_views(question):
+        return []
+    authors = {card.author_en for card in catalogue.current().cards.cards.values()}
+    found = set(named_submitters(" ".join(hit.paragraph.text + " " + document_context(
+        hit.paragraph) for hit in hits)))
+    return [name for name in named_submitters(question)
+            if name not in authors and name not in found
+            and not catalogue.submissions_named(name)]
+
+
 def absent_intro(question: str, hits: list[Hit], catalogue: Catalogue) -> dict[str, str] | None:
     """The refusal's opening, in both languages, naming what is missing; None when nothing is."""
     if documents := absent_documents(question, hits, catalogue):
         return {lang: text.format(names=join_names(documents, lang))
                 for lang, text in ABSENT_DOCUMENTS.items()}
+    if submitters := absent_submitters(question, hits, catalogue):
+        return {lang: text.format(names=join_names(
+                    [names_in_language(name, lang) for name in submitters], lang))
+                for lang, text in ABSENT_SUBMITTERS.items()}
     if years := missing_years(question, hits):  # the gate refuses these; this says which
         return {lang: text.format(years=join_names(years, lang))
                 for lang, text in ABSENT_YEARS.items()}

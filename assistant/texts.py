@@ -37,6 +37,12 @@ ABSENT_DOCUMENTS = {
           "be answered from the corpus. The nearest paragraphs are:",
     "zh": "文库中没有 {names}，检索到的段落也没有提到它，因此无法根据语料库回答。最接近的段落是：",
 }
+# The question asks what a State or organization said, and it submitted nothing the library holds.
+ABSENT_SUBMITTERS = {
+    "en": "The library holds nothing submitted by {names}, and no passage found mentions them, so "
+          "this cannot be answered from the corpus. The nearest paragraphs are:",
+    "zh": "文库中没有 {names} 提交的内容，检索到的段落也没有提到，因此无法根据语料库回答。最接近的段落是：",
+}
 ABSENT_YEARS = {
     "en": "Nothing found is from or about {years}, so this cannot be answered from the corpus. "
           "The nearest paragraphs are:",

@@ -67,3 +67,37 @@ def test_the_chinese_refusal_names_the_year(retriever):
                              gate=OPEN_GATE)
     assert answer.refused
     assert answer.text.startswith("检索到的内容中没有 2031 年的文件或相关段落")
+
+
+def test_a_submitter_with_nothing_in_the_library_is_absent_unless_a_passage_names_it(retriever):
+    from assistant.absent import absent_submitters
+
+    hits = hits_of(retriever, "A/RES/78/241")
+    catalogue = retriever.catalogue
+    assert absent_submitters("What views did Türkiye submit on LAWS?", hits, catalogue) == [
+        "Türkiye"]
+    assert absent_submitters("土耳其提交了什么意见？", hits, catalogue) == ["Türkiye"]
+    # Not asking for views: not this rule's question.
+    assert absent_submitters("Did Türkiye attend the 2023 session?", hits, catalogue) == []
+    # Belarus wrote a document the library holds (the 2017 letter): not absent.
+    assert absent_submitters("What did Belarus propose?", hits, catalogue) == []
+    # A passage found names Egypt (the report's list of participants): not absent.
+    listing = [h for h in hits_of(retriever, "CCW/GGE.1/2023/2") if "Egypt" in h.paragraph.text]
+    assert listing
+    assert absent_submitters("What did Egypt propose?", listing, catalogue) == []
+
+
+def test_a_question_on_an_absent_submitters_views_is_refused_naming_it(retriever):
+    llm = FakeListChatModel(responses=["Türkiye proposed a ban [1]."])
+    answer = answer_question("What views did Türkiye submit on LAWS?", [], retriever, llm,
+                             SETTINGS, gate=OPEN_GATE)
+    assert answer.refused and "holds nothing submitted by Türkiye" in answer.text
+    # In Chinese, named in Chinese (the refusal's opening, before the nearest paragraphs).
+    from assistant.absent import absent_intro
+
+    intro = absent_intro("土耳其提交了什么意见？", hits_of(retriever, "A/RES/78/241"),
+                         retriever.catalogue)
+    assert intro["zh"].startswith("文库中没有 土耳其 提交的内容")
+    # Found among the passages (the report lists it as a participant), it is not refused.
+    zh = answer_question("土耳其提交了什么意见？", [], retriever, None, SETTINGS, gate=OPEN_GATE)
+    assert "文库中没有 土耳其" not in zh.text

@@ -73,11 +73,11 @@ def names_in_language(text: str, lang: str) -> str:
     spans = []
     for submitter, patterns in _MATCHERS:
         wanted = submitter.en if lang == "en" else next(
-            (n for n in submitter.names if not n.isascii()), None)
+            (n for n in submitter.names if _is_chinese(n)), None)
         if wanted is None:
             continue
         for name, pattern in zip(submitter.names, patterns):
-            if name.isascii() != (lang == "en"):
+            if _is_chinese(name) == (lang == "en"):
                 spans += [(m.start(), m.end(), wanted) for m in pattern.finditer(text)]
     out, last = [], 0
     # Longest first at each place: "白俄罗斯" is not "白" + "俄罗斯".
@@ -86,3 +86,8 @@ def names_in_language(text: str, lang: str) -> str:
             out += [text[last:start], wanted]
             last = end
     return "".join(out) + text[last:]
+
+
+def _is_chinese(name: str) -> bool:
+    """Written in Chinese ("土耳其"), not in Latin letters with accents ("Türkiye")."""
+    return bool(re.search(r"[\u3400-\u9fff]", name))
