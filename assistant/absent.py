@@ -35,12 +35,13 @@ def absent_submitters(question: str, hits: list[Hit], catalogue: Catalogue) -> l
     """The States and organizations whose views ``question`` asks for that submitted nothing
     the library holds (no reply filed in a report, no document of their own) and that no
     passage found names: "What did the African Union submit for the 2024 report?"."""
-    if not asks_for_views(question):
+    named = named_submitters(question) if asks_for_views(question) else []
+    if not named:  # the passages are read only for a question that names someone
         return []
     authors = {card.author_en for card in catalogue.current().cards.cards.values()}
     found = set(named_submitters(" ".join(hit.paragraph.text + " " + document_context(
         hit.paragraph) for hit in hits)))
-    return [name for name in named_submitters(question)
+    return [name for name in named
             if name not in authors and name not in found
             and not catalogue.submissions_named(name)]
 

@@ -69,6 +69,7 @@ class Retriever:
 
         paragraphs = loaded.paragraphs
         meant = dict(query.documents_meant)
+        asks_about_a_part = names_a_draft_part(query.search_text)  # once, not per candidate
         for pid in scores:
             if "locator" not in sources[pid] and pid in paragraphs:
                 paragraph = paragraphs[pid]
@@ -76,8 +77,7 @@ class Retriever:
                 scores[pid] *= (brevity_prior(paragraph, self.settings.short_text)
                                 * (1.0 + self.settings.document_weight
                                    * meant.get(paragraph.doc_id, 0.0)))
-                if is_separate_vote(paragraph.text) and not names_a_draft_part(
-                        query.search_text):
+                if not asks_about_a_part and is_separate_vote(paragraph.text):
                     scores[pid] *= self.settings.separate_vote_weight
                 if "submission" in sources[pid] and (
                         not meant or meant.get(paragraph.doc_id, 0.0) >= 1.0):
