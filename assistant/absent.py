@@ -14,6 +14,7 @@ import re
 from index.models import Hit, document_context
 from index.search.catalogue import Catalogue
 from index.search.relevance import missing_years
+from index.search.result import Retrieval
 from index.search.routing import asks_for_views
 from index.un.states import named_submitters, names_in_language
 from index.un.symbols import find_symbols, ga_resolution_symbols
@@ -46,8 +47,10 @@ def absent_submitters(question: str, hits: list[Hit], catalogue: Catalogue) -> l
             and not catalogue.submissions_named(name)]
 
 
-def absent_intro(question: str, hits: list[Hit], catalogue: Catalogue) -> dict[str, str] | None:
-    """The refusal's opening, in both languages, naming what is missing; None when nothing is."""
+def absent_intro(found: Retrieval, catalogue: Catalogue) -> dict[str, str] | None:
+    """The refusal's opening, in both languages, naming what is missing from what was found
+    for the standalone question; None when nothing is."""
+    question, hits = found.query.standalone, found.hits
     if documents := absent_documents(question, hits, catalogue):
         return {lang: text.format(names=join_names(documents, lang))
                 for lang, text in ABSENT_DOCUMENTS.items()}
@@ -55,7 +58,7 @@ def absent_intro(question: str, hits: list[Hit], catalogue: Catalogue) -> dict[s
         return {lang: text.format(names=join_names(
                     [names_in_language(name, lang) for name in submitters], lang))
                 for lang, text in ABSENT_SUBMITTERS.items()}
-    if years := missing_years(question, hits):  # the gate refuses these; this says which
+    if years := missing_years(question, hits, dict(found.named_years)):  # the gate refuses these; this says which
         return {lang: text.format(years=join_names(years, lang))
                 for lang, text in ABSENT_YEARS.items()}
     return None

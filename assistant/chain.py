@@ -83,7 +83,7 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     found = retriever.retrieve(query, settings.k)
     hits = found.hits
     gate = gate or RelevanceGate.from_settings(settings, retriever.store.embedder.name)
-    missing = absent_intro(query.standalone, found.hits, retriever.catalogue)
+    missing = absent_intro(found, retriever.catalogue)
     relevant = not missing and gate.admits(found)
     if relevant and llm is not None and settings.translate and len(retriever.catalogue.langs) > 1:
         hits = _with_translation(query, hits, retriever, llm, settings, timings)

@@ -25,6 +25,7 @@ from index.search.query import Query
 
 from .answer import Citation
 from .citable import can_support, submitters_asked_about
+from .numbers import numbers_in
 
 MARKER = re.compile(r"\s?[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # A full stop followed by a space ends an English sentence ("CCW/CONF.V/10" does not end one);
@@ -83,8 +84,7 @@ class _Scorer:
     def _score(self, sentence: str, paragraph: Paragraph) -> float:
         if not can_support(sentence, paragraph, self.asked_about):
             return 0.0  # a heading, another document's list row, another State's view
-        numbers = set(NUMBER.findall(sentence))
-        if not numbers <= set(NUMBER.findall(document_context(paragraph))):
+        if not set(NUMBER.findall(sentence)) <= numbers_in(document_context(paragraph)):
             return 0.0  # "received 10 votes" cannot rest on a passage without that number
         score = term_overlap(sentence, paragraph)
         if paragraph.lang != self.lang and self.similarity is not None and score < MIN_SUPPORT:

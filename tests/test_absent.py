@@ -1,6 +1,8 @@
 """A question naming a document the library does not hold, or a year nothing found is about,
 is refused saying so, whatever the passages found."""
 
+from dataclasses import replace
+
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
@@ -50,6 +52,22 @@ def test_a_year_nothing_found_is_about_is_absent(retriever):
     assert missing_years("What did the Group conclude in 2023?", hits) == []
 
 
+def test_a_named_documents_date_holds_its_year(retriever):
+    """"Its 2024 submission for the Secretary-General's report" is answered by a reply in the
+    2024 report though the reply never prints the year; a 2024 document the question does not
+    name does not answer "the 2024 session"."""
+    hits = [h for h in hits_of(retriever, "A/RES/78/241") if "2023" not in h.paragraph.text
+            and "2023" not in h.paragraph.doc_title]
+    assert hits
+    doc_id = hits[0].paragraph.doc_id
+    question = "What does the 2023 resolution on autonomous weapons request?"
+    assert missing_years(question, hits) == ["2023"]
+    assert missing_years(question, hits, {doc_id: "2023"}) == []
+    assert missing_years(question, hits, {"another-document": "2023"}) == ["2023"]
+    found = retriever.retrieve("What does General Assembly resolution 78/241 request?")
+    assert (doc_id, "2023") in found.named_years
+
+
 @pytest.mark.parametrize("llm", [None, FakeListChatModel(responses=[
     "The sixteenth preambular paragraph was retained by a recorded vote of 156 to none [1]."])])
 def test_the_answer_says_what_is_missing_and_never_answers(retriever, llm):
@@ -95,8 +113,9 @@ def test_a_question_on_an_absent_submitters_views_is_refused_naming_it(retriever
     # In Chinese, named in Chinese (the refusal's opening, before the nearest paragraphs).
     from assistant.absent import absent_intro
 
-    intro = absent_intro("土耳其提交了什么意见？", hits_of(retriever, "A/RES/78/241"),
-                         retriever.catalogue)
+    found = replace(retriever.retrieve("土耳其提交了什么意见？"),
+                    hits=hits_of(retriever, "A/RES/78/241"))
+    intro = absent_intro(found, retriever.catalogue)
     assert intro["zh"].startswith("文库中没有 土耳其 提交的内容")
     # Found among the passages (the report lists it as a participant), it is not refused.
     zh = answer_question("土耳其提交了什么意见？", [], retriever, None, SETTINGS, gate=OPEN_GATE)

@@ -99,3 +99,22 @@ def test_a_bare_yes_is_judged_against_the_question():
     text, citations, _ = guard("Yes. [2] Operators need appropriate training [2].", GIVEN,
                                analyse(question))
     assert text == "Operators need appropriate training. [2]"  # the unsupported "Yes" is gone
+
+
+def test_a_month_named_in_words_supports_its_number():
+    """"2023年10月" rests on "in October 2023"; "2023年11月" does not."""
+    zh = analyse("全球人工智能治理倡议是什么时候宣布的？")
+    given = {1: para("2", "In October 2023, President Xi Jinping announced the Global AI "
+                          "Governance Initiative.")}
+    same = lambda sentence, paragraph: 0.9  # noqa: E731 — the embedder's view across languages
+    text, citations, _ = guard("2023年10月宣布了全球人工智能治理倡议[1]。", given, zh, same)
+    assert [c.key for c in citations] == [1]
+    text, citations, _ = guard("2023年11月宣布了全球人工智能治理倡议[1]。", given, zh, same)
+    assert citations == [] and "11月" not in text
+
+
+def test_numbers_in_counts_capitalised_month_names_only():
+    from assistant.numbers import numbers_in
+
+    assert numbers_in("On 22 January 2021 the Treaty entered into force") == {"22", "1", "2021"}
+    assert numbers_in("States may wish to consider") == set()

