@@ -10,6 +10,8 @@ from typing import Callable
 from index.ingest.corpus import BUNDLED, load_documents
 from index.store.embedders import make_embedder
 from index.models import ParsedDocument
+from index.search.catalogue import refresh_keyword_file
+from index.search.keyword_file import KEYWORD_FILE
 from index.search.retriever import Retriever
 from index.store.client import open_client
 from index.store.paragraph_store import ParagraphStore
@@ -41,7 +43,16 @@ def open_store(settings: Settings, create: bool = False) -> ParagraphStore:
     # The bundled corpus's vectors ship with the product: the first index embeds only what
     # changed (index.store.shipped_vectors).
     embedder = ShippedVectors(make_embedder(settings.embedder, settings.embedder_model))
-    return ParagraphStore(client, embedder)
+    return ParagraphStore(client, embedder, keyword_path(settings))
+
+
+def keyword_path(settings: Settings) -> Path:
+    """Where the keyword index lives: inside the embedded store's directory (deleting the store
+    deletes it); for a Chroma server, beside where the embedded store would be, one per server."""
+    if settings.chroma_host:
+        server = f"{settings.chroma_host}_{settings.chroma_port}".replace("/", "_")
+        return Path(settings.store).parent / f"keywords-{server}.sqlite3"
+    return Path(settings.store) / KEYWORD_FILE
 
 
 def build_retriever(settings: Settings) -> Retriever:
@@ -80,4 +91,5 @@ def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bo
     else:
         report = store.sync(loaded.documents, scope=paths, progress=progress,
                             on_progress=on_progress, stop=stop)
+    refresh_keyword_file(store)  # the page's next start then reads it as it is
     return IndexRun(report, loaded.skipped, loaded.documents)

@@ -10,7 +10,8 @@ from collections import Counter
 
 import pytest
 
-from eval.bench.scale import ADDED_RECORDS, METRICS, growth, measure, render, value, verdict
+from eval.bench.scale import measure
+from eval.bench.scale_report import ADDED_RECORDS, METRICS, growth, render, value, verdict
 from eval.bench.scale_data import DIM, HashingEmbedder, generate
 
 SYMBOL = re.compile(r"^(A/RES/8\d/\d+|CCW/GGE\.[12]/20\d\d/\d+|A/8\d/\d+|A/79/\d+|CD/\d{4})"
@@ -102,7 +103,7 @@ def test_growth_and_verdict_name_what_grows_fastest_and_what_is_over_budget():
            "serve": {"catalogue_s": 200.0, "search_ms": {"p95": 100.0}}}
     grown = growth([small, big])
     assert [(g["metric"], g["exponent"]) for g in grown] == [
-        ("startup: Catalogue load (read + keyword index build)", 1.0),
+        ("startup: Catalogue load (read + keyword file checked)", 1.0),
         ("Retriever.search p95", 0.5)]
     lines = verdict([small, big, {"kind": "server", "records": 5, "broke": "index phase exited 1"}],
                     grown)

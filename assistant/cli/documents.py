@@ -120,10 +120,14 @@ def _shorten(text: str, width: int) -> str:
 
 
 def cmd_remove(args, settings: Settings) -> int:
+    from index.search.catalogue import refresh_keyword_file
+
     from ..services import open_store, remove_from_index
 
-    for d in remove_from_index(settings, open_store(settings), args.document):
+    store = open_store(settings)
+    for d in remove_from_index(settings, store, args.document):
         print(f"removed: {d.name} ({d.lang}, {d.paragraphs} paragraphs) — {d.title}")
+    refresh_keyword_file(store)  # the page's next start then reads it as it is
     return 0
 
 

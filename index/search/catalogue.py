@@ -14,6 +14,7 @@ from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Par
                           split_reply)
 from index.errors import QueryError
 from index.search.keyword import KeywordIndex
+from index.search.keyword_file import KeywordFile
 from index.search.routing import DocumentCards, voice_of
 from index.search.scope import Scope
 from index.store.paragraph_store import ParagraphStore
@@ -54,7 +55,7 @@ class Generation:
 
     stamp: str
     paragraphs: dict[str, Paragraph]
-    keywords: KeywordIndex
+    keywords: KeywordIndex | KeywordFile  # the store's file, or built in memory
     by_key: dict[str, list[Paragraph]]
     reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
     langs: list[str]
@@ -72,6 +73,7 @@ class Catalogue:
 
     def __init__(self, store: ParagraphStore):
         self.store = store
+        self._keyword_file: KeywordFile | None = None
         self._reloading = threading.Lock()
         self._checked_at = time.monotonic()
         self._loaded = self._load()
@@ -85,8 +87,7 @@ class Catalogue:
         stamp = self.store.generation()  # before reading: a write meanwhile shows later
         records = self.store.with_keyword_texts()
         paragraphs: dict[str, Paragraph] = {p.id: p for p, _, _ in records}
-        keywords = KeywordIndex()
-        keywords.add([p.id for p, _, _ in records], [text for _, text, _ in records])
+        keywords = self._keywords({p.id: text for p, text, _ in records}, stamp)
         cards = read_cards((p.doc_id, card) for p, _, card in records)
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
         reply_parts: dict[str, set[str]] = defaultdict(set)
@@ -108,6 +109,21 @@ class Catalogue:
                           {key: frozenset(ids) for key, ids in by_submission.items()},
                           {symbol: frozenset(ids) for symbol, ids in by_mention.items()},
                           DocumentCards.of(cards))
+
+    def _keywords(self, texts: dict[str, str], stamp: str) -> KeywordIndex | KeywordFile:
+        """The keyword index of ``texts`` (id -> keyword text): the store's file on disk,
+        brought in line with them when it was stamped by another generation (only what
+        changed is tokenized); in memory for a store that keeps no file."""
+        path = getattr(self.store, "keyword_path", None)
+        if path is None:
+            keywords = KeywordIndex()
+            keywords.add(list(texts), list(texts.values()))
+            return keywords
+        if self._keyword_file is None:
+            self._keyword_file = KeywordFile(path)
+        if self._keyword_file.stamp != stamp:
+            self._keyword_file.reconcile(texts, stamp)
+        return self._keyword_file
 
     def current(self) -> Generation:
         """What this catalogue serves, read again first when another process (``assistant
@@ -205,6 +221,22 @@ class Catalogue:
         wanted = symbol_or_doc_id.strip()
         found = [p for p in self.paragraphs.values() if wanted in (p.symbol, p.doc_id)]
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
+
+
+def refresh_keyword_file(store: ParagraphStore) -> tuple[int, int] | None:
+    """Bring the store's keyword file in line with it after a write (`assistant index`,
+    `remove`), so the page's next start finds it current: (tokenized, removed); None for a
+    store that keeps no file. Reads every record's keyword text, tokenizes only what changed."""
+    path = getattr(store, "keyword_path", None)
+    if path is None:
+        return None
+    stamp = store.generation()
+    texts = {p.id: text for p, text, _ in store.with_keyword_texts()}
+    keywords = KeywordFile(path)
+    try:
+        return keywords.reconcile(texts, stamp)
+    finally:
+        keywords.close()
 
 
 def read_cards(doc_cards) -> dict[str, IdentityCard]:

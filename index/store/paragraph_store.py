@@ -45,9 +45,12 @@ class ParagraphStore:
     asks once more.
     """
 
-    def __init__(self, client, embedder: Embeddings):
+    def __init__(self, client, embedder: Embeddings, keyword_path: Path | None = None):
         self.client = client
         self.embedder = embedder
+        # Where the keyword index of these paragraphs is kept on disk
+        # (index.search.keyword_file); None: built in memory at each load.
+        self.keyword_path = keyword_path
         self._ef = ChromaEmbeddingFunction(embedder)
         self._collection = None
         self._collection_name: str | None = None
