@@ -5,6 +5,7 @@ import pytest
 from index.errors import ConfigError, NotFoundError, QueryError
 from index.search.query import validate_query
 from index.search.retriever import Retriever, brevity_prior
+from index.search.scope import Scope
 
 GGE = "CCW/GGE.1/2023/2"
 
@@ -130,3 +131,37 @@ def test_a_document_weight_of_zero_ignores_the_cards(fake_retriever):
     letter = [pid for pid in weighted if pid.startswith("cd-letter") or "|zh|annex" in pid]
     shared = [pid for pid in letter if pid in unweighted]
     assert shared and all(weighted[pid] > unweighted[pid] for pid in shared)
+
+
+class CountingSnapshot:
+    """Wraps a snapshot and records each query's depth and filter."""
+
+    def __init__(self, snapshot):
+        self.snapshot, self.calls = snapshot, []
+
+    def nearest_ids(self, vector, k, where=None):
+        self.calls.append((k, where))
+        return self.snapshot.nearest_ids(vector, k, where)
+
+
+def test_the_dense_list_asks_one_unfiltered_query_and_a_short_language_again(fake_retriever):
+    """Over the whole library: one query without a filter, twice as deep as the languages
+    need; a language it brought fewer than ``candidates`` of is asked again with its filter.
+    Each language keeps at most ``candidates``, best first."""
+    loaded = fake_retriever.catalogue.current()
+    snapshot = CountingSnapshot(fake_retriever.store.snapshot())
+    query = fake_retriever.analyse("Does IHL apply to lethal autonomous weapons systems?")
+    vector = query.vector(query.standalone_wording, fake_retriever.store.embedder.embed_query)
+    c = fake_retriever.candidates
+    found = fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
+    assert snapshot.calls[0] == (2 * c * len(loaded.langs), None)
+    per_lang = {lang: [score for _, score, l in found if l == lang] for lang in loaded.langs}
+    for lang, scores in per_lang.items():
+        assert 0 < len(scores) <= c and scores == sorted(scores, reverse=True)
+        assert all(loaded.paragraphs[pid].lang == l for pid, _, l in found)
+    assert all(set(where) == {"lang"} for _, where in snapshot.calls[1:])
+    # Inside a scope: one filtered query per language, as before.
+    scope = fake_retriever.catalogue.in_scope(Scope.of(["CCW/GGE.1/2023/2"]))
+    snapshot.calls.clear()
+    fake_retriever.nearest_by_language(loaded, snapshot, vector, scope)
+    assert len(snapshot.calls) == len(loaded.langs) and all(w for _, w in snapshot.calls)

@@ -115,11 +115,9 @@ class Retriever:
         # same-language near misses. (One list per language, as before the library, gave
         # the two Chinese documents the top ranks of every English question once the English
         # side grew to eleven documents: library hit@5 0.60, core 0.96 → 0.81.)
-        found = []
-        for lang in loaded.langs:
-            offset = 0.0 if lang == query.search_lang else self.settings.cross_language_offset
-            found += [(score + offset, score, pid) for pid, score in snapshot.nearest_ids(
-                vector, self.candidates, where=within(scope, lang=lang))]
+        found = [(score + (0.0 if lang == query.search_lang
+                           else self.settings.cross_language_offset), score, pid)
+                 for pid, score, lang in self.nearest_by_language(loaded, snapshot, vector, scope)]
         # Ranked by the adjusted similarity, kept with the similarity itself.
         ranked = sorted(found, key=lambda f: (f[0], f[2]), reverse=True)[: self.candidates]
         yield Signal("dense", wording.text, tuple((pid, score) for _, score, pid in ranked))
@@ -149,6 +147,29 @@ class Retriever:
                               within(scope, symbol=symbol, part=part))
             yield self._keyword("submission", wording, loaded,
                                 loaded.by_submission.get((symbol, part), frozenset()))
+
+    def nearest_by_language(self, loaded, snapshot, vector, scope):
+        """(id, similarity, language) of the nearest paragraphs, ``candidates`` of each language.
+
+        A ``where`` on the language made Chroma read the metadata of every paragraph of that
+        language for each query (40 ms a wording at 10,000 records, against 2 ms unfiltered;
+        0.5-1.2 s at 100,000). So over the whole library one query without a filter, twice as
+        deep as the languages need, is split by language here; only a language it brought
+        fewer than ``candidates`` of (a small one: the Chinese versions among English reports)
+        is asked again with its filter. Inside a scope, one filtered query per language."""
+        langs, c = loaded.langs, self.candidates
+        if scope is not None:
+            return [(pid, score, lang) for lang in langs for pid, score in
+                    snapshot.nearest_ids(vector, c, where=within(scope, lang=lang))]
+        paragraphs = loaded.paragraphs
+        by_lang: dict[str, list[tuple[str, float]]] = {lang: [] for lang in langs}
+        for pid, score in snapshot.nearest_ids(vector, 2 * c * len(langs)):
+            if pid in paragraphs and paragraphs[pid].lang in by_lang:
+                by_lang[paragraphs[pid].lang].append((pid, score))
+        for lang, found in by_lang.items():
+            if len(found) < c:
+                by_lang[lang] = snapshot.nearest_ids(vector, c, where={"lang": lang})
+        return [(pid, score, lang) for lang, found in by_lang.items() for pid, score in found[:c]]
 
     def _dense(self, name: str, wording: Wording, vector, snapshot, where: dict) -> Signal:
         return Signal(name, wording.text, tuple(snapshot.nearest_ids(vector, self.candidates,
