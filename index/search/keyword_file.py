@@ -2,14 +2,20 @@
 
 Built in memory (``KeywordIndex``), the index was tokenized again at every start and after
 every added document: 28 s at 10,000 paragraphs, 4-7 minutes at 100,000 (README, "Beyond the
-library"). Here the postings live in SQLite and survive the process; a start only compares
-each paragraph's keyword text with the one the file was built from (a short hash) and
-tokenizes what changed, so adding a 150-paragraph document tokenizes 150 paragraphs.
+library"). Here it survives the process; a start only compares each paragraph's keyword text
+with the one the file was built from (a short hash) and tokenizes what changed, so adding a
+150-paragraph document tokenizes 150 paragraphs.
 
-SQLite because it is in the standard library and does the scoring's sum in C; its own FTS5
-(and tantivy) fix BM25's k1 at 1.2 and use another idf, which would change this project's
-rankings. Here the formula is ``KeywordIndex``'s, term for term, so the rankings are the same
-(a tie may break differently only where two float sums differ in the last bit).
+Layout: each term's postings are one row, a packed array of (paragraph number, term count),
+so a search reads one row per term of the question and scores it with numpy (a frequent term
+at 100,000 paragraphs is ~50,000 postings: summing them row by row in SQL, as a first version
+did, cost 14 ms a wording at 10,000 and grew with the library). Each paragraph keeps its
+terms, so removing it rewrites only the rows of its own terms.
+
+SQLite because it is in the standard library and its transactions make each write whole;
+its own FTS5 (and tantivy) fix BM25's k1 at 1.2 and use another idf, which would change this
+project's rankings. The formula is ``KeywordIndex``'s, term for term and in the same order,
+so the rankings are the same.
 
 The file is a cache of the store, never a source of truth: ``reconcile`` brings it in line
 with the store's records and stamps it with the store's generation, so a write that crashed
@@ -23,10 +29,13 @@ import hashlib
 import math
 import sqlite3
 import threading
-from collections import Counter
-from contextlib import contextmanager
+from collections import Counter, defaultdict
 from collections.abc import Container, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from index.errors import ConfigError, StoreError
 from index.search.keyword import tokenize
@@ -34,22 +43,31 @@ from index.search.keyword import tokenize
 SCHEMA = """
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, length INTEGER NOT NULL,
-                                 hash TEXT NOT NULL) WITHOUT ROWID;
--- length repeated in each posting: scoring then reads the postings alone, no join
-CREATE TABLE IF NOT EXISTS postings (term TEXT NOT NULL, id TEXT NOT NULL,
-                                     tf INTEGER NOT NULL, length INTEGER NOT NULL,
-                                     PRIMARY KEY (term, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS postings_by_id ON postings (id);
+CREATE TABLE IF NOT EXISTS docs (number INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,
+                                 length INTEGER NOT NULL, hash TEXT NOT NULL,
+                                 terms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS postings (term TEXT PRIMARY KEY, packed BLOB NOT NULL) WITHOUT ROWID;
 """
-FORMAT = "keyword-bm25-sqlite/1"
+FORMAT = "keyword-bm25-sqlite/2"
 KEYWORD_FILE = "keyword_index.sqlite3"  # its name inside an embedded store's directory
-WRITE_BATCH = 2000
+POSTING = np.dtype([("number", "<i4"), ("tf", "<i4")])
 
 
 def text_hash(text: str) -> str:
     """A short fingerprint of a keyword text: a changed text is tokenized again."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Paragraphs:
+    """What scoring needs of every paragraph, read once per version of the file."""
+
+    version: str
+    ids: np.ndarray  # paragraph number -> id ("" where none)
+    numbers: dict[str, int]  # id -> paragraph number
+    lengths: np.ndarray  # paragraph number -> its term count (0 where none)
+    count: int
+    average: float
 
 
 class KeywordFile:
@@ -67,12 +85,13 @@ class KeywordFile:
             raise ConfigError(f"b must be between 0 and 1, got {b}")
         self.path, self.k1, self.b = Path(path), float(k1), float(b)
         self._local = threading.local()  # one connection per thread (the page's requests)
-        connection = self._connection()
+        self._cache: _Paragraphs | None = None
         try:
-            connection.executescript(SCHEMA)
+            self._connection().executescript(SCHEMA)
             found = self._meta("format")
             if found is None:
-                self._set_meta({"format": FORMAT})
+                with self._transaction() as connection:
+                    connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
             elif found != FORMAT:
                 raise StoreError(f"{self.path} is a keyword index of another format ({found}); "
                                  "delete it and it is rebuilt from the store")
@@ -84,8 +103,8 @@ class KeywordFile:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit, with explicit transactions for writes: a search's temporary table
-            # must not leave a transaction open (it would pin an old snapshot of the file).
+            # Autocommit, with explicit transactions for writes: no read leaves a transaction
+            # open (it would pin an old snapshot of the file).
             connection = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             self._local.connection = connection
         return connection
@@ -105,10 +124,6 @@ class KeywordFile:
         row = self._connection().execute("SELECT value FROM meta WHERE key = ?",
                                          (key,)).fetchone()
         return row[0] if row else None
-
-    def _set_meta(self, values: Mapping[str, str]) -> None:
-        with self._transaction() as connection:
-            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
     # ---- the store's generation ---------------------------------------------------------
 
@@ -152,30 +167,68 @@ class KeywordFile:
             self._write(connection, [], list(ids))
         return before - len(self)
 
-    @staticmethod
-    def _write(connection: sqlite3.Connection, put: list[tuple[str, str]], drop: list[str]
-               ) -> None:
-        """Inside a transaction: a reader sees the index before or after, never half of it."""
+    def _write(self, connection: sqlite3.Connection, put: list[tuple[str, str]],
+               drop: list[str]) -> None:
+        """Inside a transaction: a reader sees the index before or after, never half of it.
+        Each term's row is rewritten once, whatever number of paragraphs touch it."""
         if not put and not drop:
             return
-        gone = [(pid,) for pid in drop] + [(pid,) for pid, _ in put]
-        connection.executemany("DELETE FROM postings WHERE id = ?", gone)
-        connection.executemany("DELETE FROM docs WHERE id = ?", gone)
-        for start in range(0, len(put), WRITE_BATCH):
-            docs, postings = [], []
-            for pid, text in put[start:start + WRITE_BATCH]:
-                counts = Counter(tokenize(text))
-                length = sum(counts.values())
-                docs.append((pid, length, text_hash(text)))
-                postings.extend((term, pid, tf, length) for term, tf in counts.items())
-            connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", docs)
-            connection.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings)
+        dropped: dict[str, set[int]] = defaultdict(set)  # term -> numbers leaving its row
+        for pid in dict.fromkeys(drop + [pid for pid, _ in put]):
+            row = connection.execute("SELECT number, terms FROM docs WHERE id = ?",
+                                     (pid,)).fetchone()
+            if row is not None:
+                for term in row[1].split("\n") if row[1] else ():
+                    dropped[term].add(row[0])
+                connection.execute("DELETE FROM docs WHERE number = ?", (row[0],))
+        added: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for pid, text in put:
+            counts = Counter(tokenize(text))
+            number = connection.execute(
+                "INSERT INTO docs (id, length, hash, terms) VALUES (?, ?, ?, ?)",
+                (pid, sum(counts.values()), text_hash(text), "\n".join(counts))).lastrowid
+            for term, tf in counts.items():
+                added[term].append((number, tf))
+        for term in dropped.keys() | added.keys():
+            row = connection.execute("SELECT packed FROM postings WHERE term = ?",
+                                     (term,)).fetchone()
+            postings = np.frombuffer(row[0], POSTING) if row else np.empty(0, POSTING)
+            if term in dropped:
+                postings = postings[~np.isin(postings["number"], list(dropped[term]))]
+            if term in added:
+                postings = np.concatenate([postings, np.array(added[term], POSTING)])
+            if len(postings):
+                connection.execute("INSERT OR REPLACE INTO postings VALUES (?, ?)",
+                                   (term, postings.tobytes()))
+            else:
+                connection.execute("DELETE FROM postings WHERE term = ?", (term,))
         count, total = connection.execute(
             "SELECT COUNT(*), COALESCE(SUM(length), 0) FROM docs").fetchone()
+        version = str(int(self._meta("version") or 0) + 1)
         connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                               [("count", str(count)), ("total_length", str(total))])
+                               [("count", str(count)), ("total_length", str(total)),
+                                ("version", version)])
 
     # ---- reading ------------------------------------------------------------------------
+
+    def _paragraphs(self) -> _Paragraphs:
+        """The paragraphs' ids and lengths, read again after any write (by any process)."""
+        version = self._meta("version") or "0"
+        cache = self._cache
+        if cache is not None and cache.version == version:
+            return cache
+        rows = self._connection().execute("SELECT number, id, length FROM docs").fetchall()
+        size = max((number for number, _, _ in rows), default=0) + 1
+        ids = np.full(size, "", dtype=object)
+        lengths = np.zeros(size, dtype=np.float64)
+        for number, pid, length in rows:
+            ids[number], lengths[number] = pid, length
+        count = len(rows)
+        average = (float(lengths.sum()) / count if count else 0.0) or 1.0
+        cache = _Paragraphs(version, ids, {pid: number for number, pid, _ in rows}, lengths,
+                            count, average)
+        self._cache = cache
+        return cache
 
     def __len__(self) -> int:
         return int(self._meta("count") or 0)
@@ -186,49 +239,48 @@ class KeywordFile:
 
     def search(self, query: str, k: int = 10, among: Container[str] | None = None
                ) -> list[tuple[str, float]]:
-        """The ``k`` best (id, BM25 score) pairs, best first, as ``KeywordIndex.search``;
-        ``among``: only these ids."""
+        """The ``k`` best (id, BM25 score) pairs, best first, as ``KeywordIndex.search``
+        (ties broken by id); ``among``: only these ids."""
         if isinstance(k, bool) or not isinstance(k, int):
             raise ConfigError(f"k must be an integer, got {k!r}")
         if k <= 0:
             raise ConfigError(f"k must be > 0, got {k}")
-        n = len(self)
         terms = list(dict.fromkeys(tokenize(query)))  # each distinct term counts once
+        paragraphs = self._paragraphs()
+        n = paragraphs.count
         if not n or not terms:
             return []
+        norms = self.k1 * (1.0 - self.b + self.b * paragraphs.lengths / paragraphs.average)
+        scores = np.zeros(len(paragraphs.ids))
         connection = self._connection()
-        marks = ",".join("?" * len(terms))
-        frequencies = connection.execute(
-            f"SELECT term, COUNT(*) FROM postings WHERE term IN ({marks}) GROUP BY term", terms)
-        weights = [(term, math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0))
-                   for term, df in frequencies]
-        if not weights:
-            return []
-        average = int(self._meta("total_length") or 0) / n or 1.0
-        values = ",".join("(?, ?)" for _ in weights)
-        scope, scope_args = "", []
+        for term in terms:  # in the query's order, as KeywordIndex sums them
+            row = connection.execute("SELECT packed FROM postings WHERE term = ?",
+                                     (term,)).fetchone()
+            if row is None:
+                continue
+            postings = np.frombuffer(row[0], POSTING)
+            df = len(postings)
+            weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0)
+            numbers, tf = postings["number"], postings["tf"].astype(np.float64)
+            scores[numbers] += weight * tf / (tf + norms[numbers])  # numbers are unique
         if among is not None:
-            scope, scope_args = self._among(connection, among)
-        rows = connection.execute(
-            f"WITH q(term, weight) AS (VALUES {values}) "
-            "SELECT p.id, SUM(q.weight * p.tf / (p.tf + ? * (1.0 - ? + ? * p.length / ?))) "
-            "AS score FROM q JOIN postings p ON p.term = q.term "
-            f"{scope} GROUP BY p.id ORDER BY score DESC, p.id LIMIT ?",
-            [value for pair in weights for value in pair]
-            + [self.k1, self.b, self.b, average] + scope_args + [k])
-        return [(pid, score) for pid, score in rows]
-
-    def _among(self, connection: sqlite3.Connection, among: Container[str]
-               ) -> tuple[str, list]:
-        """The clause that keeps only ``among`` (a temporary table of this connection)."""
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS among (id TEXT PRIMARY KEY)")
-        connection.execute("DELETE FROM among")
-        connection.executemany("INSERT OR IGNORE INTO among VALUES (?)",
-                               ((pid,) for pid in among))
-        return "WHERE p.id IN (SELECT id FROM among)", []
+            keep = np.zeros(len(scores), dtype=bool)
+            keep[[paragraphs.numbers[pid] for pid in among if pid in paragraphs.numbers]] = True
+            scores[~keep] = 0.0
+        return _best(scores, paragraphs.ids, k)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def _best(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` highest non-zero scores, ties broken by id (as ``KeywordIndex``)."""
+    scored = np.flatnonzero(scores)
+    if len(scored) > k:
+        kth = np.partition(scores[scored], len(scored) - k)[len(scored) - k]
+        scored = scored[scores[scored] >= kth]  # every paragraph tied with the k-th stays
+    ranked = sorted(scored, key=lambda number: (-scores[number], ids[number]))[:k]
+    return [(ids[number], float(scores[number])) for number in ranked]
