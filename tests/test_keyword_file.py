@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import ConfigError, StoreError
+from index.errors import ConfigError
 from index.search.keyword import KeywordIndex
 from index.search.keyword_file import KeywordFile
 
@@ -86,10 +86,23 @@ def test_bad_arguments_and_a_foreign_file_are_refused(tmp_path, keyword_file):
         keyword_file.add(["x"], [])
     with pytest.raises(ConfigError, match="k1 must be >= 0"):
         KeywordFile(tmp_path / "other.sqlite3", k1=-1)
+
+
+
+def test_a_damaged_file_or_one_of_another_layout_is_started_again(tmp_path):
+    """It is a cache of the store: started again empty, the next reconcile fills it."""
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="delete it and it is rebuilt"):
-        KeywordFile(broken)
+    assert KeywordFile(broken).stamp == "" and len(KeywordFile(broken)) == 0
+    older = tmp_path / "older.sqlite3"
+    first = KeywordFile(older)
+    first.reconcile(TEXTS, "generation-1")
+    first._connection().execute("UPDATE meta SET value = 'keyword-bm25-sqlite/1' "
+                                "WHERE key = 'format'")
+    first.close()
+    again = KeywordFile(older)
+    assert again.stamp == "" and len(again) == 0
+    assert again.reconcile(TEXTS, "generation-2") == (len(TEXTS), 0)
 
 
 KILLED_WRITER = textwrap.dedent("""

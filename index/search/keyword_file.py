@@ -26,6 +26,7 @@ rebuilt.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import sqlite3
 import threading
@@ -50,6 +51,7 @@ CREATE TABLE IF NOT EXISTS postings (term TEXT PRIMARY KEY, packed BLOB NOT NULL
 """
 FORMAT = "keyword-bm25-sqlite/2"
 KEYWORD_FILE = "keyword_index.sqlite3"  # its name inside an embedded store's directory
+log = logging.getLogger(__name__)
 POSTING = np.dtype([("number", "<i4"), ("tf", "<i4")])
 
 
@@ -87,17 +89,24 @@ class KeywordFile:
         self._local = threading.local()  # one connection per thread (the page's requests)
         self._cache: _Paragraphs | None = None
         try:
-            self._connection().executescript(SCHEMA)
-            found = self._meta("format")
-            if found is None:
-                with self._transaction() as connection:
-                    connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-            elif found != FORMAT:
-                raise StoreError(f"{self.path} is a keyword index of another format ({found}); "
-                                 "delete it and it is rebuilt from the store")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot read the keyword index {self.path} ({exc}); delete it "
-                             "and it is rebuilt from the store") from exc
+            self._open()
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            # A cache of the store: a file of an older layout, or one damaged, is started
+            # again empty, and the next reconcile fills it from the store.
+            log.info("keyword index %s started again (%s)", self.path, exc)
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._open()
+
+    def _open(self) -> None:
+        self._connection().executescript(SCHEMA)
+        found = self._meta("format")
+        if found is None:
+            with self._transaction() as connection:
+                connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif found != FORMAT:
+            raise StoreError(f"{self.path} is a keyword index of another layout ({found})")
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
