@@ -171,3 +171,45 @@ def test_the_catalogue_keeps_the_file_in_line_with_the_store(tmp_path, fake_embe
     assert not any(pid.startswith("A/RES/78/241") for pid, _ in
                    catalogue.keywords.search("resolution 78/241 Secretary-General", 50))
     assert len(catalogue.keywords) == len(catalogue.paragraphs)
+
+
+def test_an_id_given_twice_keeps_its_last_text(tmp_path):
+    index = KeywordFile(tmp_path / "k.sqlite3")
+    index.add(["x", "x"], ["first text", "second text"])
+    memory = KeywordIndex()
+    memory.add(["x", "x"], ["first text", "second text"])
+    assert len(index) == 1 and same(index.search("second", 3), memory.search("second", 3))
+    assert index.search("first", 3) == []
+
+
+def test_searches_while_another_connection_writes_see_one_version(tmp_path):
+    """The page searches while `assistant index` writes: each search reads the paragraphs and
+    the postings of one version (a posting of a paragraph newer than the paragraphs read
+    would point past them)."""
+    import threading
+
+    path = tmp_path / "k.sqlite3"
+    reader, writer = KeywordFile(path), KeywordFile(path)
+    reader.reconcile(TEXTS, "g1")
+    errors, done = [], threading.Event()
+
+    def write():
+        try:
+            for i in range(60):
+                writer.add([f"new|en|body|{i}"], [f"human control paragraph {i}"])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    while not done.is_set():
+        try:
+            reader.search("human control paragraph", 5)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            break
+    thread.join()
+    assert errors == []
+    assert len(reader.search("paragraph", 100)) == 60

@@ -119,9 +119,10 @@ class KeywordFile:
         return connection
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self, kind: str = "IMMEDIATE"):
+        """A write (IMMEDIATE), or a read that sees one version of the file (DEFERRED)."""
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(f"BEGIN {kind}")
         try:
             yield connection
         except BaseException:
@@ -182,6 +183,7 @@ class KeywordFile:
         Each term's row is rewritten once, whatever number of paragraphs touch it."""
         if not put and not drop:
             return
+        put = list(dict(put).items())  # an id given twice: its last text, as KeywordIndex
         dropped: dict[str, set[int]] = defaultdict(set)  # term -> numbers leaving its row
         for pid in dict.fromkeys(drop + [pid for pid, _ in put]):
             row = connection.execute("SELECT number, terms FROM docs WHERE id = ?",
@@ -220,13 +222,14 @@ class KeywordFile:
 
     # ---- reading ------------------------------------------------------------------------
 
-    def _paragraphs(self) -> _Paragraphs:
+    def _paragraphs(self, connection: sqlite3.Connection) -> _Paragraphs:
         """The paragraphs' ids and lengths, read again after any write (by any process)."""
-        version = self._meta("version") or "0"
+        row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        version = row[0] if row else "0"
         cache = self._cache
         if cache is not None and cache.version == version:
             return cache
-        rows = self._connection().execute("SELECT number, id, length FROM docs").fetchall()
+        rows = connection.execute("SELECT number, id, length FROM docs").fetchall()
         size = max((number for number, _, _ in rows), default=0) + 1
         ids = np.full(size, "", dtype=object)
         lengths = np.zeros(size, dtype=np.float64)
@@ -255,16 +258,20 @@ class KeywordFile:
         if k <= 0:
             raise ConfigError(f"k must be > 0, got {k}")
         terms = list(dict.fromkeys(tokenize(query)))  # each distinct term counts once
-        paragraphs = self._paragraphs()
+        if not terms:
+            return []
+        # One read transaction: the paragraphs and the postings of one version of the file,
+        # whatever another process writes meanwhile.
+        with self._transaction("DEFERRED") as connection:
+            paragraphs = self._paragraphs(connection)
+            packed = [connection.execute("SELECT packed FROM postings WHERE term = ?",
+                                         (term,)).fetchone() for term in terms]
         n = paragraphs.count
-        if not n or not terms:
+        if not n:
             return []
         norms = self.k1 * (1.0 - self.b + self.b * paragraphs.lengths / paragraphs.average)
         scores = np.zeros(len(paragraphs.ids))
-        connection = self._connection()
-        for term in terms:  # in the query's order, as KeywordIndex sums them
-            row = connection.execute("SELECT packed FROM postings WHERE term = ?",
-                                     (term,)).fetchone()
+        for row in packed:  # in the query's order, as KeywordIndex sums them
             if row is None:
                 continue
             postings = np.frombuffer(row[0], POSTING)
