@@ -12,15 +12,13 @@ at 100,000 paragraphs is ~50,000 postings: summing them row by row in SQL, as a 
 did, cost 14 ms a wording at 10,000 and grew with the library). Each paragraph keeps its
 terms, so removing it rewrites only the rows of its own terms.
 
-SQLite because it is in the standard library and its transactions make each write whole;
-its own FTS5 (and tantivy) fix BM25's k1 at 1.2 and use another idf, which would change this
-project's rankings. The formula is ``KeywordIndex``'s, term for term and in the same order,
-so the rankings are the same.
+SQLite: in the standard library, each write one transaction. Its FTS5 (and tantivy) fix k1 at
+1.2 with another idf, which would change this project's rankings; here the formula is
+``KeywordIndex``'s, term for term and in the same order, so the rankings are the same.
 
-The file is a cache of the store, never a source of truth: ``reconcile`` brings it in line
-with the store's records and stamps it with the store's generation, so a write that crashed
-between the store and this file is repaired at the next start, and a file deleted by hand is
-rebuilt.
+A cache of the store, never a source of truth: ``reconcile`` brings it in line with the
+store's records and stamps it with the store's generation, so a write that crashed between the
+store and this file is repaired at the next start, and a deleted file is rebuilt.
 """
 
 from __future__ import annotations
