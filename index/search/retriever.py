@@ -10,6 +10,7 @@ from __future__ import annotations
 from index.errors import ConfigError
 from index.models import Hit, Paragraph
 from index.search.catalogue import Catalogue
+from index.search.held_vectors import HeldVectors
 from index.search.fusion import fuse_ranked
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
@@ -35,6 +36,7 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self.candidates = self.settings.candidates
         self.catalogue = Catalogue(store)
+        self.held = HeldVectors()  # small sets' vectors, searched without a Chroma filter
 
     def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS,
                 scope: Scope | None = None) -> Query:
@@ -123,14 +125,17 @@ class Retriever:
         yield Signal("dense", wording.text, tuple((pid, score) for _, score, pid in ranked))
         for symbol in query.document_symbols:
             # The question names a document: rank within it too.
-            yield self._dense("document", wording, vector, snapshot,
-                              within(scope, symbol=symbol))
+            ids = frozenset().union(*(ids for doc, ids in loaded.by_document.items()
+                                      if loaded.paragraphs[next(iter(ids))].symbol == symbol))
+            yield self._dense_among("document", wording, vector, snapshot, loaded,
+                                    ("symbol", symbol), ids, within(scope, symbol=symbol), scope)
         if not query.document_symbols:
             for doc_id in routed_documents(query, loaded, scope, self.settings.route_margin):
                 # The one document its card names ("the letter from Belarus"): its own best
                 # paragraphs join the candidates even when the whole library outranks them.
-                yield self._dense("document", wording, vector, snapshot,
-                                  within(scope, doc_id=doc_id))
+                yield self._dense_among("document", wording, vector, snapshot, loaded,
+                                        ("doc", doc_id), loaded.by_document.get(doc_id, ()),
+                                        within(scope, doc_id=doc_id), scope)
                 yield self._keyword("document", wording, loaded,
                                     loaded.by_document.get(doc_id, frozenset()))
         yield self._keyword("keyword", wording, loaded, scope and scope[1])
@@ -143,8 +148,10 @@ class Retriever:
                                     mentions & scope[1] if scope else mentions)
         for symbol, part in query.submissions:
             # The question names a State: search within what it submitted.
-            yield self._dense("submission", wording, vector, snapshot,
-                              within(scope, symbol=symbol, part=part))
+            yield self._dense_among("submission", wording, vector, snapshot, loaded,
+                                    ("submission", symbol, part),
+                                    loaded.by_submission.get((symbol, part), ()),
+                                    within(scope, symbol=symbol, part=part), scope)
             yield self._keyword("submission", wording, loaded,
                                 loaded.by_submission.get((symbol, part), frozenset()))
 
@@ -170,6 +177,17 @@ class Retriever:
             if len(found) < c:
                 by_lang[lang] = snapshot.nearest_ids(vector, c, where={"lang": lang})
         return [(pid, score, lang) for lang, found in by_lang.items() for pid, score in found[:c]]
+
+    def _dense_among(self, name: str, wording: Wording, vector, snapshot, loaded, key, ids,
+                     where: dict, scope) -> Signal:
+        """The nearest paragraphs of a small set (a submission, a document) from its vectors
+        held in memory (index.search.held_vectors); a large set by Chroma's filtered query."""
+        if scope is not None:
+            ids, key = frozenset(ids) & scope[1], (key, scope[0])
+        found = self.held.nearest(snapshot, loaded.stamp, key, ids, vector, self.candidates)
+        if found is None:
+            return self._dense(name, wording, vector, snapshot, where)
+        return Signal(name, wording.text, tuple(found))
 
     def _dense(self, name: str, wording: Wording, vector, snapshot, where: dict) -> Signal:
         return Signal(name, wording.text, tuple(snapshot.nearest_ids(vector, self.candidates,

@@ -49,3 +49,15 @@ class Snapshot:
         got = self._query(query_embeddings=[vector], n_results=min(k, self.total),
                           where=where, include=["distances"])
         return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
+
+    def vectors(self, ids: list[str]) -> tuple[list[str], list[list[float]]]:
+        """(ids, their stored vectors), for those of ``ids`` the collection holds."""
+        if not ids:
+            return [], []
+        try:
+            got = self.collection.get(ids=list(ids), include=["embeddings"])
+        except Exception:  # noqa: BLE001 - an outdated client: read through the store again
+            if self.read_again is None:
+                raise
+            got = self.read_again(lambda c: c.get(ids=list(ids), include=["embeddings"]))
+        return list(got["ids"]), [list(v) for v in got["embeddings"]]
