@@ -27,3 +27,17 @@ def test_an_empty_set_finds_nothing_and_a_large_one_is_left_to_chroma(fake_retri
     assert held.nearest(snapshot, "g", "empty", frozenset(), vector, 5) == []
     too_many = frozenset(f"id{i}" for i in range(MAX_HELD_SET + 1))
     assert held.nearest(snapshot, "g", "large", too_many, vector, 5) is None
+
+
+def test_the_oldest_sets_go_when_too_many_vectors_are_held(fake_retriever, monkeypatch):
+    import index.search.held_vectors as held_vectors
+
+    loaded = fake_retriever.catalogue.current()
+    snapshot = fake_retriever.store.snapshot()
+    vector = fake_retriever.store.embedder.embed_query("weapons")
+    sets = [(d, ids) for d, ids in loaded.by_document.items() if len(ids) > 10][:3]
+    monkeypatch.setattr(held_vectors, "MAX_HELD_VECTORS", len(sets[1][1]) + len(sets[2][1]))
+    held = HeldVectors()
+    for doc_id, ids in sets:
+        held.nearest(snapshot, loaded.stamp, doc_id, ids, vector, 5)
+    assert [key for _, key in held._held] == [sets[1][0], sets[2][0]]

@@ -15,7 +15,9 @@ import threading
 import numpy as np
 
 MAX_HELD_SET = 5000  # a larger set is searched by Chroma with its filter
-MAX_HELD_SETS = 512  # sets held at once; the oldest go first
+# Vectors held at once, all sets together (~300 MB of 768-dimension float32); the oldest sets
+# go first. A State's submission is tens of paragraphs; a committee report, thousands.
+MAX_HELD_VECTORS = 100_000
 
 
 class HeldVectors:
@@ -35,9 +37,9 @@ class HeldVectors:
         if held is None:
             held = _unit_rows(*snapshot.vectors(sorted(ids)))
             with self._lock:
-                if len(self._held) >= MAX_HELD_SETS:
-                    self._held.pop(next(iter(self._held)))
                 self._held[(stamp, key)] = held
+                while sum(len(ids) for ids, _ in self._held.values()) > MAX_HELD_VECTORS:
+                    self._held.pop(next(iter(self._held)))
         found, matrix = held
         if not found:
             return []
