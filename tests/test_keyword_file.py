@@ -213,3 +213,34 @@ def test_searches_while_another_connection_writes_see_one_version(tmp_path):
     thread.join()
     assert errors == []
     assert len(reader.search("paragraph", 100)) == 60
+
+
+def test_a_load_while_another_process_writes_the_file_serves_it_as_it_is(
+        tmp_path, fake_embedder, monkeypatch):
+    """`assistant index` holds the keyword file's write lock while it builds it: the page's
+    catalogue loads meanwhile, serving the file as it is, instead of failing."""
+    import sqlite3
+
+    import index.search.keyword_file as keyword_file
+    from index.ingest.corpus import CORPUS_DIR, load_documents
+    from index.search.catalogue import Catalogue
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
+
+    monkeypatch.setattr(keyword_file, "BUSY_TIMEOUT_S", 0.1)
+    path = tmp_path / "store"
+    store = ParagraphStore(open_client(path, create=True), fake_embedder,
+                           keyword_path=path / "keywords.sqlite3")
+    store.sync(load_documents([CORPUS_DIR / "A_RES_78_241.en.txt"]).documents, progress=False)
+    KeywordFile(path / "keywords.sqlite3").close()  # created, never reconciled
+    other = sqlite3.connect(path / "keywords.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process's write in progress
+    try:
+        catalogue = Catalogue(store)
+        assert catalogue.keywords.stamp == "" and catalogue.paragraphs
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    catalogue.reload()
+    assert catalogue.keywords.stamp == store.generation()
+    assert len(catalogue.keywords) == len(catalogue.paragraphs)

@@ -5,6 +5,8 @@ States' replies filed in their annexes — read again when another process chang
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections import defaultdict
@@ -25,6 +27,7 @@ from index.un.symbols import find_symbols, ga_resolution_symbols
 # How often a reader asks the store whether another process changed it (one ~0.3 ms metadata
 # read): a document added or removed from the terminal is served within about this long.
 CHANGE_CHECK_S = 1.0
+log = logging.getLogger(__name__)
 
 
 def part_rank(part: str) -> int:
@@ -122,7 +125,13 @@ class Catalogue:
         if self._keyword_file is None:
             self._keyword_file = KeywordFile(path)
         if self._keyword_file.stamp != stamp:
-            self._keyword_file.reconcile(texts, stamp)
+            try:
+                self._keyword_file.reconcile(texts, stamp)
+            except sqlite3.OperationalError as exc:
+                # Another process holds the write (`assistant index` building it): serve the
+                # file as it is; that process stamps it current when done, and a paragraph
+                # not loaded here is never shown (the retriever keeps loaded ids only).
+                log.info("keyword index busy (%s); serving it as it is", exc)
         return self._keyword_file
 
     def current(self) -> Generation:

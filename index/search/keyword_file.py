@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS postings (term TEXT PRIMARY KEY, packed BLOB NOT NULL
 FORMAT = "keyword-bm25-sqlite/2"
 KEYWORD_FILE = "keyword_index.sqlite3"  # its name inside an embedded store's directory
 log = logging.getLogger(__name__)
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's to finish
 POSTING = np.dtype([("number", "<i4"), ("tf", "<i4")])
 
 
@@ -110,9 +111,8 @@ class KeywordFile:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit, with explicit transactions for writes: no read leaves a transaction
-            # open (it would pin an old snapshot of the file).
-            connection = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            # Autocommit with explicit transactions: no read pins an old snapshot of the file.
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._local.connection = connection
         return connection
 
