@@ -1,11 +1,10 @@
 """Tokenization and the BM25 keyword index (index.search.keyword)."""
 
-import json
 import time
 
 import pytest
 
-from index.errors import ConfigError, StoreError
+from index.errors import ConfigError
 from index.un.glossary import expand_query
 from index.search.keyword import KeywordIndex, tokenize
 
@@ -146,31 +145,6 @@ def test_re_adding_an_id_replaces_it(index):
     assert len(index) == len(PARAS)
     assert index.search("裁研所", k=10) == []
     assert "zh10" in [doc_id for doc_id, _ in index.search("生命周期", k=10)]
-
-
-def test_save_load_round_trip(index, tmp_path):
-    path = tmp_path / "sub" / "keyword.json"
-    index.save(path)
-    loaded = KeywordIndex.load(path)
-    assert len(loaded) == len(index)
-    assert (loaded.k1, loaded.b) == (index.k1, index.b)
-    for query in ("红十字委员会", "accountability machines", "国际人道法 生命周期"):
-        assert loaded.search(query, k=5) == index.search(query, k=5)
-    assert [p.name for p in path.parent.iterdir()] == ["keyword.json"]  # no temp file left
-
-
-def test_load_errors_name_the_file(tmp_path):
-    missing = tmp_path / "nope.json"
-    with pytest.raises(StoreError, match="nope.json"):
-        KeywordIndex.load(missing)
-    broken = tmp_path / "broken.json"
-    broken.write_text("{not json", encoding="utf-8")
-    with pytest.raises(StoreError, match="broken.json"):
-        KeywordIndex.load(broken)
-    other = tmp_path / "other.json"
-    other.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
-    with pytest.raises(StoreError, match="not a keyword index"):
-        KeywordIndex.load(other)
 
 
 def test_search_is_fast_on_2000_paragraphs():

@@ -4,34 +4,29 @@ Dense embeddings miss exact words: document symbols, names, rare terms. This ind
 Chinese is segmented with jieba (`lcut_for_search`, which also emits the short words inside long
 ones, so "人道法" finds "国际人道法"); English is lower-cased with a light plural folding.
 
-The index stores term counts, not texts, so a saved index is small and loading it does not need
-jieba. Scoring is plain Okapi BM25 over an inverted index: a query touches only the postings of its
-own terms, well under a millisecond for a few thousand paragraphs.
+Built in memory for a store that keeps no keyword file; the page's store keeps one on disk
+(index.search.keyword_file, the same formula). Scoring is plain Okapi BM25 over an inverted
+index: a query touches only the postings of its own terms, well under a millisecond for a few
+thousand paragraphs.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import math
-import os
 import re
-import tempfile
 import threading
 import unicodedata
 
 import snowballstemmer
 from collections import Counter
 from collections.abc import Container
-from pathlib import Path
 
-from index.errors import ConfigError, StoreError
+from index.errors import ConfigError
 from index.un.symbols import find_symbols
 
 __all__ = ["tokenize", "KeywordIndex"]
-
-_FORMAT = "keyword-bm25/1"
 
 # Function words that carry no topic. Kept short on purpose: BM25's idf already discounts
 # common words, and an aggressive list would drop words users do search for.
@@ -229,41 +224,3 @@ class KeywordIndex:
             k1, b = self.k1, self.b
             self._norms = {d: k1 * (1.0 - b + b * n / avg) for d, n in self._lengths.items()}
         return self._norms
-
-    # ---- persistence --------------------------------------------------------------------
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the index as JSON, atomically: a crash leaves the old file, never half a file."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": _FORMAT, "k1": self.k1, "b": self.b, "docs": self._docs}
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> "KeywordIndex":
-        """Read an index written by `save`; StoreError names the file when it cannot."""
-        path = Path(path)
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise StoreError(
-                f"Keyword index {path} does not exist. Build the index first."
-            ) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StoreError(f"Could not read keyword index {path}: {exc}") from None
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise StoreError(f"{path} is not a keyword index (expected format {_FORMAT!r})")
-        index = cls(k1=payload["k1"], b=payload["b"])
-        docs = payload.get("docs")
-        if not isinstance(docs, dict):
-            raise StoreError(f"Keyword index {path} has no 'docs' table")
-        for doc_id, counts in docs.items():
-            index._put(doc_id, {str(t): int(c) for t, c in counts.items()})
-        return index
