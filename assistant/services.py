@@ -10,7 +10,7 @@ from typing import Callable
 from index.ingest.corpus import BUNDLED, load_documents
 from index.store.embedders import make_embedder
 from index.models import ParsedDocument
-from index.search.catalogue import refresh_keyword_file
+from index.search.catalogue import Catalogue, refresh_catalogue_files
 from index.search.keyword_file import KEYWORD_FILE
 from index.search.retriever import Retriever
 from index.store.client import open_client
@@ -76,20 +76,37 @@ def remove_from_index(settings: Settings, store: ParagraphStore, name: str):
 
 
 def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
-                progress: bool = True,
                 on_page: Callable[[Path, int, int], None] | None = None,
                 on_progress: Callable[[int, int], None] | None = None,
                 stop: threading.Event | None = None,
                 store: ParagraphStore | None = None) -> IndexRun:
     """Parse and index ``paths`` (the bundled corpus by default): new and changed documents go
-    in, unchanged ones are left, bad files are skipped with their reason."""
+    in, unchanged ones are left, bad files are skipped with their reason, and documents
+    indexed from a file under ``paths`` that is gone are removed."""
     paths = list(paths) if paths else list(BUNDLED)
     loaded = load_documents(paths, on_page=on_page)
     store = store or open_store(settings, create=True)
-    if rebuild:
-        report = store.rebuild(loaded.documents, progress=progress)
-    else:
-        report = store.sync(loaded.documents, scope=paths, progress=progress,
-                            on_progress=on_progress, stop=stop)
-    refresh_keyword_file(store)  # the page's next start then reads it as it is
+    report = index_documents(store, loaded.documents, scope=paths, rebuild=rebuild,
+                             on_progress=on_progress, stop=stop)
     return IndexRun(report, loaded.skipped, loaded.documents)
+
+
+def index_documents(store: ParagraphStore, documents: list[ParsedDocument],
+                    scope: list[Path] | None = None, rebuild: bool = False,
+                    on_progress: Callable[[int, int], None] | None = None,
+                    stop: threading.Event | None = None,
+                    catalogue: Catalogue | None = None) -> SyncReport:
+    """Put parsed documents into the store, then bring what reads it up to date: the page's
+    own ``catalogue`` (reloaded, reading only the documents that changed), else the files
+    the store keeps beside it, so the page's next start reads them as they are. The one way
+    into the store, for `assistant index` and the page's Add alike. ``scope``: folders or
+    files whose vanished documents are removed (a whole-store scan: the page passes none)."""
+    if rebuild:
+        report = store.rebuild(documents, on_progress=on_progress)
+    else:
+        report = store.sync(documents, scope=scope, on_progress=on_progress, stop=stop)
+    if catalogue is not None:
+        catalogue.reload()
+    else:
+        refresh_catalogue_files(store)
+    return report

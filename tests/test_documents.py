@@ -74,7 +74,7 @@ def test_replies_keep_reading_order_after_the_annex_text():
 
 
 def test_a_named_reply_paragraph_is_looked_up_exactly(long_report, fake_store):
-    fake_store.sync(load_documents([long_report]).documents, progress=False)
+    fake_store.sync(load_documents([long_report]).documents)
     retriever = Retriever(fake_store)
     query = retriever.analyse("What does A/99/123, annex I, Australia, para. 3 say?")
     found = named_paragraphs(query, retriever.catalogue)
@@ -94,7 +94,7 @@ def test_a_stopped_indexing_resumes_without_embedding_again(long_report, fake_st
         if done >= 2 * EMBED_BATCH:
             stop.set()
 
-    first = fake_store.sync(documents, progress=False, on_progress=stop_after_two_batches,
+    first = fake_store.sync(documents, on_progress=stop_after_two_batches,
                             stop=stop)
     assert first.stopped and first.embedded == 2 * EMBED_BATCH
     assert fake_store.count() == 2 * EMBED_BATCH  # what was embedded is kept
@@ -102,7 +102,7 @@ def test_a_stopped_indexing_resumes_without_embedding_again(long_report, fake_st
     assert not listed.complete and listed.paragraphs == 2 * EMBED_BATCH
 
     fake_embedder.reset()
-    second = fake_store.sync(documents, progress=False)
+    second = fake_store.sync(documents)
     assert not second.stopped
     assert second.unchanged == 2 * EMBED_BATCH
     assert second.embedded == fake_embedder.documents_embedded == total - 2 * EMBED_BATCH
@@ -114,7 +114,7 @@ def test_a_stopped_indexing_resumes_without_embedding_again(long_report, fake_st
 
 def test_list_and_remove_documents_leave_the_others_unchanged(fake_store, data_dir):
     documents = load_documents([data_dir, PDF_DIR / "A_RES_78_241.en.pdf"]).documents
-    fake_store.sync(documents, progress=False)
+    fake_store.sync(documents)
     listed = {d.name: d for d in list_documents(fake_store)}
     # 15 paragraphs and footnotes, and its adoption, plenary meeting and date lines
     assert listed["A/RES/78/241"].paragraphs == 18
@@ -129,7 +129,7 @@ def test_list_and_remove_documents_leave_the_others_unchanged(fake_store, data_d
 
 
 def test_removing_an_unknown_document_names_the_ones_there_are(fake_store, data_dir):
-    fake_store.sync(load_documents([data_dir]).documents, progress=False)
+    fake_store.sync(load_documents([data_dir]).documents)
     count = fake_store.count()
     with pytest.raises(NotFoundError) as info:
         remove_document(fake_store, "A/RES/1/1")
@@ -219,7 +219,7 @@ def test_replies_compiled_in_the_body_end_at_the_next_chapter():
 def test_a_reply_citation_is_verified_exactly(long_report, fake_store):
     from index.search.lookup import look_up
 
-    fake_store.sync(load_documents([long_report]).documents, progress=False)
+    fake_store.sync(load_documents([long_report]).documents)
     retriever = Retriever(fake_store)
     [found] = look_up(retriever.catalogue, "A/99/123, annex I, Argentina, para. 2")
     assert (found.part, found.number) == ("annex I, Argentina", "2")
@@ -228,3 +228,20 @@ def test_a_reply_citation_is_verified_exactly(long_report, fake_store):
     with pytest.raises(NotFoundError) as info:
         look_up(retriever.catalogue, "A/99/123, annex I, para. 99")
     assert info.value.nearest  # the replies filed in annex I are offered
+
+
+def test_a_metadata_file_named_among_the_paths_applies_to_its_document(tmp_path):
+    """`assistant index report.txt elsewhere/report.meta.json` (and the page's upload, whose
+    files sit in separate folders) reads the metadata file for the document of that name."""
+    from index.ingest.corpus import load_documents
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "meta").mkdir()
+    document = tmp_path / "docs" / "report.txt"
+    document.write_text("1. A paragraph of the report.\n", encoding="utf-8")
+    sidecar = tmp_path / "meta" / "report.meta.json"
+    sidecar.write_text('{"title": "The report, titled by hand"}', encoding="utf-8")
+    loaded = load_documents([document, sidecar])
+    assert loaded.skipped == []
+    assert [d.document.title for d in loaded.documents] == ["The report, titled by hand"]
+    assert loaded.by_file[document] is loaded.documents[0]

@@ -79,7 +79,7 @@ def test_the_keyword_text_of_a_drafts_account_carries_its_title_but_the_embeddin
 def retriever_408(tmp_path_factory, report_408):
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("r408"), create=True),
                            FakeEmbedder())
-    store.sync([report_408], progress=False)
+    store.sync([report_408])
     return Retriever(store)
 
 

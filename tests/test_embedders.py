@@ -120,7 +120,7 @@ def test_sentence_transformers_missing_model_is_a_config_error(offline_hub, tmp_
 def test_store_built_with_sentence_transformers_records_its_name(minilm, tmp_path, data_dir):
     gge = load_documents([data_dir / "gge_excerpt.en.txt"]).documents
     store = ParagraphStore(open_client(tmp_path / "store", create=True), minilm)
-    report = store.sync(gge, scope=[data_dir], progress=False)
+    report = store.sync(gge, scope=[data_dir])
     assert report.embedded == len(gge[0].paragraphs)
     assert store._pointer()["embedder"] == minilm.name
 

@@ -21,7 +21,7 @@ SYMBOL = "CCW/GGE.1/2023/2"
 def settings(fake_services, tmp_path, data_dir) -> Settings:
     """tests/data indexed with the fake embedder; extractive answers (no model)."""
     settings = Settings(store=tmp_path / "store", llm="none")
-    index_paths(settings, [data_dir], progress=False)
+    index_paths(settings, [data_dir])
     return settings
 
 

@@ -42,7 +42,7 @@ def test_the_shipped_vectors_cover_every_bundled_paragraph(gemma):
 
 def test_a_chinese_question_finds_the_english_and_chinese_ihl_conclusion(gemma, tmp_path):
     store = ParagraphStore(open_client(tmp_path / "store", create=True), ShippedVectors(gemma))
-    store.sync(load_documents([CORPUS_DIR]).documents, progress=False)
+    store.sync(load_documents([CORPUS_DIR]).documents)
     hits = Retriever(store).search("国际人道法是否适用于致命性自主武器系统？", 5)
     assert any(h.paragraph.symbol == "CCW/GGE.1/2023/2" and h.paragraph.number == "21"
                for h in hits[:3])

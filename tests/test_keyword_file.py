@@ -156,7 +156,7 @@ def test_the_catalogue_keeps_the_file_in_line_with_the_store(tmp_path, fake_embe
     path = tmp_path / "store"
     store = ParagraphStore(open_client(path, create=True), fake_embedder,
                            keyword_path=path / "keywords.sqlite3")
-    store.sync(load_documents(files).documents, progress=False)
+    store.sync(load_documents(files).documents)
     catalogue = Catalogue(store)
     records = store.with_keyword_texts()
     memory = in_memory({p.id: text for p, text, _ in records})
@@ -231,7 +231,7 @@ def test_a_load_while_another_process_writes_the_file_serves_it_as_it_is(
     path = tmp_path / "store"
     store = ParagraphStore(open_client(path, create=True), fake_embedder,
                            keyword_path=path / "keywords.sqlite3")
-    store.sync(load_documents([CORPUS_DIR / "A_RES_78_241.en.txt"]).documents, progress=False)
+    store.sync(load_documents([CORPUS_DIR / "A_RES_78_241.en.txt"]).documents)
     KeywordFile(path / "keywords.sqlite3").close()  # created, never reconciled
     other = sqlite3.connect(path / "keywords.sqlite3", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the other process's write in progress

@@ -226,7 +226,7 @@ def catalogue(tmp_path_factory, report_88, report_408):
         documents.append(ParsedDocument(parsed.document, kept))
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("library"), create=True),
                            FakeEmbedder())
-    store.sync(documents, progress=False)
+    store.sync(documents)
     return Retriever(store).catalogue
 
 

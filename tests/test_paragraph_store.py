@@ -33,7 +33,7 @@ def test_rebuild_switches_collection_and_old_handles_follow(tmp_path, data_dir, 
     path = tmp_path / "store"
     writer = ParagraphStore(open_client(path, create=True), FakeEmbedder())
     documents = data_documents
-    writer.sync(documents, scope=[data_dir], progress=False)
+    writer.sync(documents, scope=[data_dir])
     first = writer.collection().name
 
     reader = ParagraphStore(open_client(path), FakeEmbedder())
@@ -41,7 +41,7 @@ def test_rebuild_switches_collection_and_old_handles_follow(tmp_path, data_dir, 
     probe = writer.embedder.embed_query("human operators training")
 
     only_gge = [d for d in documents if Path(d.document.source).name == GGE]
-    report = writer.rebuild(only_gge, progress=False)
+    report = writer.rebuild(only_gge)
     second = writer.collection().name
 
     assert second != first
@@ -55,7 +55,7 @@ def test_rebuild_switches_collection_and_old_handles_follow(tmp_path, data_dir, 
     # The previous generation is kept for readers that resolved just before the switch.
     assert _generations(writer.client) == {first, second}
 
-    writer.rebuild(only_gge, progress=False)
+    writer.rebuild(only_gge)
     third = writer.collection().name
     assert _generations(writer.client) == {second, third}
     assert len(reader.similar(probe, k=3)) == 3
@@ -63,9 +63,9 @@ def test_rebuild_switches_collection_and_old_handles_follow(tmp_path, data_dir, 
 
 def test_rebuild_embeds_everything_again(fake_store, fake_embedder, data_dir, data_documents):
     documents = data_documents
-    fake_store.sync(documents, scope=[data_dir], progress=False)
+    fake_store.sync(documents, scope=[data_dir])
     fake_embedder.reset()
-    report = fake_store.rebuild(documents, progress=False)
+    report = fake_store.rebuild(documents)
     assert report.embedded == fake_embedder.documents_embedded == paragraph_count(documents)
     assert fake_store.count() == paragraph_count(documents)
 
@@ -74,7 +74,7 @@ def test_store_built_with_another_embedder_is_refused(tmp_path, data_dir, data_d
     path = tmp_path / "store"
     built = ParagraphStore(open_client(path, create=True), FakeEmbedder(name="fake/one"))
     documents = data_documents
-    built.sync(documents, scope=[data_dir], progress=False)
+    built.sync(documents, scope=[data_dir])
 
     other = ParagraphStore(open_client(path), FakeEmbedder(name="fake/two"))
     with pytest.raises(StoreError) as info:
@@ -82,10 +82,10 @@ def test_store_built_with_another_embedder_is_refused(tmp_path, data_dir, data_d
     message = str(info.value)
     assert "fake/one" in message and "fake/two" in message and "--rebuild" in message
     with pytest.raises(StoreError, match="--rebuild"):
-        other.sync(documents, scope=[data_dir], progress=False)
+        other.sync(documents, scope=[data_dir])
 
     # The way out the message names works: a rebuild records the new embedder.
-    other.rebuild(documents, progress=False)
+    other.rebuild(documents)
     assert other.count() == paragraph_count(documents)
     with pytest.raises(StoreError, match="fake/two"):
         ParagraphStore(open_client(path), FakeEmbedder(name="fake/one")).count()
@@ -101,14 +101,14 @@ def test_empty_store_says_to_index(fake_store):
 
 @pytest.mark.parametrize("k", [0, -3])
 def test_similar_rejects_non_positive_k(fake_store, data_dir, data_documents, k):
-    fake_store.sync(data_documents, scope=[data_dir], progress=False)
+    fake_store.sync(data_documents, scope=[data_dir])
     with pytest.raises(ConfigError, match=f"k must be > 0, got {k}"):
         fake_store.similar(fake_store.embedder.embed_query("IHL"), k=k)
 
 
 def test_similar_caps_k_at_collection_size_and_filters(fake_store, data_dir, data_documents):
     documents = data_documents
-    fake_store.sync(documents, scope=[data_dir], progress=False)
+    fake_store.sync(documents, scope=[data_dir])
     total = paragraph_count(documents)
     vector = fake_store.embedder.embed_query("IHL")
     hits = fake_store.similar(vector, k=total + 50)

@@ -50,7 +50,7 @@ def replies(tmp_path_factory):
     write_report(path, states=4, paragraphs=6)
     store = ParagraphStore(open_client(tmp_path_factory.mktemp("store"), create=True),
                            FakeEmbedder())
-    store.sync(load_documents([path]).documents, progress=False)
+    store.sync(load_documents([path]).documents)
     return Retriever(store)
 
 

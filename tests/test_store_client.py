@@ -114,13 +114,13 @@ def test_index_and_search_through_a_chroma_server(chroma_server, data_dir, data_
     embedder = FakeEmbedder()
     store = ParagraphStore(open_client(host=host, port=port), embedder)
     documents = data_documents
-    report = store.sync(documents, scope=[data_dir], progress=False)
+    report = store.sync(documents, scope=[data_dir])
     assert report.embedded == paragraph_count(documents)
     assert store.count() == paragraph_count(documents)
 
     # A second client (another process would do the same) sees the index and re-syncs for free.
     again = ParagraphStore(open_client(host=host, port=port), FakeEmbedder())
-    assert again.sync(data_documents, scope=[data_dir], progress=False).embedded == 0
+    assert again.sync(data_documents, scope=[data_dir]).embedded == 0
     assert again.embedder.documents_embedded == 0
 
     hits = Retriever(again).search("CCW/GGE.1/2023/2 para. 21 (a)", k=5)

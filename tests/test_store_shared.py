@@ -50,9 +50,9 @@ WRITER = textwrap.dedent("""
     action, store_path, *paths = sys.argv[1:]
     store = ParagraphStore(open_client(store_path, create=True), Fake())
     if action == "add":
-        store.sync(load_documents([Path(p) for p in paths]).documents, progress=False)
+        store.sync(load_documents([Path(p) for p in paths]).documents)
     elif action == "rebuild":
-        store.rebuild(load_documents([Path(p) for p in paths]).documents, progress=False)
+        store.rebuild(load_documents([Path(p) for p in paths]).documents)
     else:
         remove_document(store, paths[0])
 """)
@@ -82,7 +82,7 @@ def served(tmp_path):
     store = ParagraphStore(open_client(path, create=True), FakeEmbedder())
     from index.ingest.corpus import load_documents
 
-    store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents, progress=False)
+    store.sync(load_documents([DATA_DIR / "gge_excerpt.en.txt"]).documents)
     return path, Retriever(store)
 
 

@@ -70,7 +70,7 @@ def test_fixture_corpus_parses_good_files_and_names_bad_ones(data_dir):
 
 def test_sync_indexes_every_paragraph(fake_store, fake_embedder, data_dir):
     documents = load(data_dir)
-    report = fake_store.sync(documents, scope=[data_dir], progress=False)
+    report = fake_store.sync(documents, scope=[data_dir])
 
     expected = {p.id for d in documents for p in d.paragraphs}
     assert report.embedded == len(expected) and report.unchanged == 0 and report.removed == 0
@@ -86,11 +86,11 @@ def test_sync_indexes_every_paragraph(fake_store, fake_embedder, data_dir):
 
 def test_second_sync_embeds_nothing(fake_store, fake_embedder, data_dir):
     documents = load(data_dir)
-    fake_store.sync(documents, scope=[data_dir], progress=False)
+    fake_store.sync(documents, scope=[data_dir])
     before = stored(fake_store)
     fake_embedder.reset()
 
-    report = fake_store.sync(load(data_dir), scope=[data_dir], progress=False)
+    report = fake_store.sync(load(data_dir), scope=[data_dir])
 
     assert fake_embedder.documents_embedded == 0 and fake_embedder.document_calls == 0
     assert report.embedded == 0 and report.removed == 0
@@ -100,14 +100,14 @@ def test_second_sync_embeds_nothing(fake_store, fake_embedder, data_dir):
 
 def test_editing_an_item_re_embeds_only_that_item_and_its_paragraph(fake_store, fake_embedder,
                                                                     data_copy):
-    fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    fake_store.sync(load(data_copy), scope=[data_copy])
     before = stored(fake_store)
     fake_embedder.reset()
 
     old = "Provide appropriate training and instructions for human operators."
     new = "Provide appropriate training, exercises and instructions for human operators."
     edit(data_copy / GGE, old, new)
-    report = fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    report = fake_store.sync(load(data_copy), scope=[data_copy])
 
     after = stored(fake_store)
     changed = {pid for pid in after if after[pid] != before.get(pid)}
@@ -122,13 +122,13 @@ def test_editing_an_item_re_embeds_only_that_item_and_its_paragraph(fake_store, 
 
 def test_editing_a_lead_in_re_embeds_the_paragraph_and_its_items(fake_store, fake_embedder,
                                                                  data_copy):
-    fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    fake_store.sync(load(data_copy), scope=[data_copy])
     before = stored(fake_store)
     fake_embedder.reset()
 
     edit(data_copy / GGE, "the Group concluded that:", "the Group unanimously concluded that:")
     documents = load(data_copy)
-    report = fake_store.sync(documents, scope=[data_copy], progress=False)
+    report = fake_store.sync(documents, scope=[data_copy])
 
     parent = f"{SYMBOL}|en|body|21"
     family = {p.id for p in doc_of(documents, GGE).paragraphs
@@ -143,13 +143,13 @@ def test_editing_a_lead_in_re_embeds_the_paragraph_and_its_items(fake_store, fak
 
 
 def test_paragraph_dropped_from_a_document_is_deleted(fake_store, data_copy):
-    fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    fake_store.sync(load(data_copy), scope=[data_copy])
     path = data_copy / GGE
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("23."))
     path.write_text("".join(lines[:start]), encoding="utf-8")
 
-    report = fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    report = fake_store.sync(load(data_copy), scope=[data_copy])
 
     assert report.removed == 1 and report.embedded == 0
     assert fake_store.get([f"{SYMBOL}|en|body|23"]) == []
@@ -158,12 +158,12 @@ def test_paragraph_dropped_from_a_document_is_deleted(fake_store, data_copy):
 
 def test_deleted_file_is_removed_on_next_sync_of_its_folder(fake_store, fake_embedder, data_copy):
     documents = load(data_copy)
-    fake_store.sync(documents, scope=[data_copy], progress=False)
+    fake_store.sync(documents, scope=[data_copy])
     letter = doc_of(documents, LETTER)
     fake_embedder.reset()
 
     (data_copy / LETTER).unlink()
-    report = fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    report = fake_store.sync(load(data_copy), scope=[data_copy])
 
     assert report.removed_documents == [letter.document.doc_id]
     assert report.removed == len(letter.paragraphs)
@@ -174,11 +174,11 @@ def test_deleted_file_is_removed_on_next_sync_of_its_folder(fake_store, fake_emb
 
 def test_deleted_file_outside_the_synced_scope_is_kept(fake_store, data_copy):
     documents = load(data_copy)
-    fake_store.sync(documents, scope=[data_copy], progress=False)
+    fake_store.sync(documents, scope=[data_copy])
     letter = doc_of(documents, LETTER)
 
     (data_copy / LETTER).unlink()
-    report = fake_store.sync(load(data_copy / GGE), scope=[data_copy / GGE], progress=False)
+    report = fake_store.sync(load(data_copy / GGE), scope=[data_copy / GGE])
 
     assert report.removed == 0 and report.removed_documents == []
     assert len(fake_store.where(doc_id=letter.document.doc_id)) == len(letter.paragraphs)
@@ -186,14 +186,14 @@ def test_deleted_file_outside_the_synced_scope_is_kept(fake_store, data_copy):
 
 def test_file_that_became_unparsable_keeps_its_paragraphs(fake_store, fake_embedder, data_copy):
     documents = load(data_copy)
-    fake_store.sync(documents, scope=[data_copy], progress=False)
+    fake_store.sync(documents, scope=[data_copy])
     before = stored(fake_store)
     fake_embedder.reset()
 
     (data_copy / LETTER).write_bytes(b"")  # emptied by accident: still there, but unreadable
     result = load_documents([data_copy])
     assert any(LETTER in reason and "empty" in reason for reason in result.skipped)
-    report = fake_store.sync(result.documents, scope=[data_copy], progress=False)
+    report = fake_store.sync(result.documents, scope=[data_copy])
 
     assert report.removed == 0 and report.removed_documents == []
     assert report.embedded == 0
@@ -206,11 +206,11 @@ def test_moved_file_survives_reindexing_its_old_folder(fake_store, tmp_path, dat
     new.mkdir()
     shutil.copy(data_dir / GGE, old / GGE)
     shutil.copy(data_dir / LETTER, old / LETTER)
-    fake_store.sync(load(old), scope=[old], progress=False)
+    fake_store.sync(load(old), scope=[old])
     shutil.move(old / GGE, new / GGE)
-    fake_store.sync(load(new), scope=[new], progress=False)  # now indexed from its new place
+    fake_store.sync(load(new), scope=[new])  # now indexed from its new place
 
-    report = fake_store.sync(load(old), scope=[old], progress=False)
+    report = fake_store.sync(load(old), scope=[old])
 
     assert report.removed_documents == []
     assert fake_store.get([f"{SYMBOL}|en|body|21"]) != []
@@ -220,10 +220,10 @@ def test_deleted_file_is_removed_whatever_the_working_directory(fake_store, data
                                                                  monkeypatch):
     monkeypatch.chdir(data_copy.parent)
     relative = Path(data_copy.name)
-    fake_store.sync(load(relative), scope=[relative], progress=False)
+    fake_store.sync(load(relative), scope=[relative])
     (data_copy / LETTER).unlink()
 
     monkeypatch.chdir("/")  # e.g. `assistant index /abs/docs` run from elsewhere
-    report = fake_store.sync(load(data_copy), scope=[data_copy], progress=False)
+    report = fake_store.sync(load(data_copy), scope=[data_copy])
 
     assert len(report.removed_documents) == 1

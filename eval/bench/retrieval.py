@@ -40,10 +40,10 @@ def measure_indexing(store_dir: Path) -> dict:
     settings = Settings.from_env(store=store_dir)
     started = time.perf_counter()
     store = open_store(settings, create=True)
-    run = index_paths(settings, progress=False, store=store)
+    run = index_paths(settings, store=store)
     scratch = time.perf_counter() - started
     started = time.perf_counter()
-    again = index_paths(settings, progress=False)
+    again = index_paths(settings)
     unchanged = time.perf_counter() - started
     return {"paragraphs": run.paragraphs, "documents": len(run.report.documents),
             "from_scratch_s": round(scratch, 2), "no_change_s": round(unchanged, 2),

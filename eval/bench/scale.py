@@ -31,7 +31,7 @@ from eval.bench.scale_data import (HashingEmbedder, disk_mb, generate, memory_mb
 from eval.qaset import load_qa
 from eval.report import write_benchmark
 from eval.runner import latency_summary
-from index.search.catalogue import refresh_keyword_file
+from index.search.catalogue import refresh_catalogue_files
 from index.search.keyword_file import KEYWORD_FILE
 from index.search.retriever import Retriever
 from index.store.client import open_client
@@ -68,9 +68,9 @@ def index_phase(records: int, path: str | None, port: int | None, keywords: str,
     documents, generate_s = _timed(lambda: generate(records, seed))
     store = _store(path, port, keywords, create=True)
     marks: list[tuple[int, float]] = [(0, time.perf_counter())]
-    report, index_s = _timed(lambda: store.sync(documents, progress=False, on_progress=lambda d, _:
+    report, index_s = _timed(lambda: store.sync(documents, on_progress=lambda d, _:
                                                 marks.append((d, time.perf_counter()))))
-    _, keyword_file_s = _timed(lambda: refresh_keyword_file(store))
+    _, keyword_file_s = _timed(lambda: refresh_catalogue_files(store))
     tenth = max(1, len(marks) // 10)
 
     def rate(a: tuple, b: tuple) -> float:  # records a second between two marks
@@ -115,7 +115,7 @@ def serve_phase(questions: int, path: str | None, port: int | None, keywords: st
             # The same neighbours without a where filter, split by language afterwards.
             unfiltered_ms.append(_ms(lambda: snapshot.nearest_ids(vector, k * len(loaded.langs))))
     added = generate(ADDED_RECORDS, seed + 1, addendum=True)
-    _, add_s = _timed(lambda: store.sync(added, progress=False))
+    _, add_s = _timed(lambda: store.sync(added))
     _, reload_s = _timed(retriever.catalogue.reload)
     return {"count": count, "read_s": read_s, "catalogue_s": catalogue_s,
             "first_search_s": first_search_s,

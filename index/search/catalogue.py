@@ -9,13 +9,14 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Paragraph,
                           split_reply)
 from index.errors import QueryError
 from index.search.keyword import KeywordIndex
+from index.search.held_documents import HeldDocuments, HeldFile, Update, held_path, read_changes
 from index.search.keyword_file import KeywordFile
 from index.search.routing import DocumentCards, voice_of
 from index.search.scope import Scope
@@ -62,6 +63,7 @@ class Generation:
     by_key: dict[str, list[Paragraph]]
     reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
     langs: list[str]
+    lang_counts: dict[str, int]  # language -> how many records it has
     symbols: set[str]
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
     by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
@@ -72,11 +74,16 @@ class Generation:
 
 
 class Catalogue:
-    """The paragraphs of one store, loaded once per process (it builds the keyword index)."""
+    """The paragraphs of one store, loaded once per process: from the held-documents file and
+    the keyword file beside the store when it keeps them, reading only the documents changed
+    since (index.search.held_documents); otherwise read whole, the keyword index built."""
 
     def __init__(self, store: ParagraphStore):
         self.store = store
+        path = getattr(store, "keyword_path", None)
         self._keyword_file: KeywordFile | None = None
+        self._held_file = HeldFile(held_path(path)) if path is not None else None
+        self._held: HeldDocuments | None = None
         self._reloading = threading.Lock()
         self._checked_at = time.monotonic()
         self._loaded = self._load()
@@ -84,54 +91,82 @@ class Catalogue:
     def reload(self) -> None:
         """Read the store again (after documents were added or removed): built aside, then
         swapped in, so a search running meanwhile sees the old index or the new one."""
-        self._loaded = self._load()
+        with self._reloading:
+            self._loaded = self._load()
+
+    def close(self) -> None:
+        if self._keyword_file is not None:
+            self._keyword_file.close()
 
     def _load(self) -> Generation:
-        stamp = self.store.generation()  # before reading: a write meanwhile shows later
-        records = self.store.with_keyword_texts()
-        paragraphs: dict[str, Paragraph] = {p.id: p for p, _, _ in records}
-        keywords = self._keywords({p.id: text for p, text, _ in records}, stamp)
-        cards = read_cards((p.doc_id, card) for p, _, card in records)
+        held, keywords = self._bring_up_to_date()
+        paragraphs: dict[str, Paragraph] = {p.id: p for p in held.paragraphs()}
+        cards = read_cards((doc_id, d.card) for doc_id, d in held.documents.items())
         by_key: dict[str, list[Paragraph]] = defaultdict(list)
         reply_parts: dict[str, set[str]] = defaultdict(set)
         by_document: dict[str, set[str]] = defaultdict(set)
         by_submission: dict[tuple[str, str], set[str]] = defaultdict(set)
         by_mention: dict[str, set[str]] = defaultdict(set)
+        for document in held.documents.values():
+            for symbol, ids in document.mentions.items():
+                by_mention[symbol].update(ids)
         for p in paragraphs.values():
             by_key[p.key].append(p)
             by_document[p.doc_id].add(p.id)
-            for symbol in find_symbols(" ".join((p.text, *p.section))):
-                by_mention[symbol].add(p.id)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
                 by_submission[(p.symbol, p.part)].add(p.id)
-        return Generation(stamp, paragraphs, keywords, dict(by_key), dict(reply_parts),
-                          sorted({p.lang for p in paragraphs.values()}),
+        lang_counts = Counter(p.lang for p in paragraphs.values())
+        return Generation(held.stamp, paragraphs, keywords, dict(by_key),
+                          dict(reply_parts), sorted(lang_counts), dict(lang_counts),
                           {p.symbol for p in paragraphs.values() if p.symbol},
                           {doc: frozenset(ids) for doc, ids in by_document.items()},
                           {key: frozenset(ids) for key, ids in by_submission.items()},
                           {symbol: frozenset(ids) for symbol, ids in by_mention.items()},
                           DocumentCards.of(cards))
 
-    def _keywords(self, texts: dict[str, str], stamp: str) -> KeywordIndex | KeywordFile:
-        """The keyword index of ``texts`` (id -> keyword text): the store's file on disk,
-        brought in line with them when it was stamped by another generation (only what
-        changed is tokenized); in memory for a store that keeps no file."""
-        path = getattr(self.store, "keyword_path", None)
-        if path is None:
+    def _bring_up_to_date(self) -> tuple[HeldDocuments, KeywordIndex | KeywordFile]:
+        """The store's paragraphs now, and its keyword index: the held
+        documents (this process's, or the file's at start) with the changed ones read again,
+        the keyword file given the same change, and the held file written when it changed."""
+        base = self._held
+        if base is None and self._held_file is not None:
+            base = self._held_file.load()
+        update = read_changes(self.store, base)
+        keywords = self._keywords(update, base)
+        if self._held_file is not None and update.changed:
+            self._held_file.save(update.held)
+        self._held = update.held if self._held_file is not None else None
+        return update.held, keywords
+
+    def _keywords(self, update: Update, base: HeldDocuments | None
+                  ) -> KeywordIndex | KeywordFile:
+        """The keyword index of the store's paragraphs: the store's file on disk, given the
+        update's change (or reconciled with every text when it was stamped by another
+        generation than ``base``); built in memory for a store that keeps no file."""
+        if self._held_file is None:
             keywords = KeywordIndex()
-            keywords.add(list(texts), list(texts.values()))
+            keywords.add(list(update.texts), list(update.texts.values()))
             return keywords
         if self._keyword_file is None:
-            self._keyword_file = KeywordFile(path)
-        if self._keyword_file.stamp != stamp:
-            try:
+            self._keyword_file = KeywordFile(self.store.keyword_path)
+        stamp = update.held.stamp
+        if self._keyword_file.stamp == stamp:
+            return self._keyword_file
+        try:
+            done = None
+            if not update.whole and base is not None:
+                done = self._keyword_file.reconcile(update.texts, stamp, among=update.dropped,
+                                                    since=base.stamp)
+            if done is None:
+                texts = update.texts if update.whole else {
+                    p.id: text for p, text, _ in self.store.with_keyword_texts()}
                 self._keyword_file.reconcile(texts, stamp)
-            except sqlite3.OperationalError as exc:
-                # Another process holds the write (`assistant index` building it): serve the
-                # file as it is; that process stamps it current when done, and a paragraph
-                # not loaded here is never shown (the retriever keeps loaded ids only).
-                log.info("keyword index busy (%s); serving it as it is", exc)
+        except sqlite3.OperationalError as exc:
+            # Another process holds the write (`assistant index` bringing it up to date):
+            # serve the file as it is; that process stamps it current when done, and a
+            # paragraph not loaded here is never shown (the retriever keeps loaded ids only).
+            log.info("keyword index busy (%s); serving it as it is", exc)
         return self._keyword_file
 
     def current(self) -> Generation:
@@ -232,20 +267,12 @@ class Catalogue:
         return sorted(found, key=lambda p: (p.lang, document_order(p)))
 
 
-def refresh_keyword_file(store: ParagraphStore) -> tuple[int, int] | None:
-    """Bring the store's keyword file in line with it after a write (`assistant index`,
-    `remove`), so the page's next start finds it current: (tokenized, removed); None for a
-    store that keeps no file. Reads every record's keyword text, tokenizes only what changed."""
-    path = getattr(store, "keyword_path", None)
-    if path is None:
-        return None
-    stamp = store.generation()
-    texts = {p.id: text for p, text, _ in store.with_keyword_texts()}
-    keywords = KeywordFile(path)
-    try:
-        return keywords.reconcile(texts, stamp)
-    finally:
-        keywords.close()
+def refresh_catalogue_files(store: ParagraphStore) -> None:
+    """Bring the files the store keeps beside it (held documents, keyword index) in line with
+    it after a write (`assistant index`, `remove`), so the page's next start reads them as
+    they are: only the documents changed since they were written are read and tokenized."""
+    if getattr(store, "keyword_path", None) is not None:
+        Catalogue(store).close()
 
 
 def read_cards(doc_cards) -> dict[str, IdentityCard]:

@@ -1,16 +1,13 @@
 """The BM25 keyword index kept on disk, in one SQLite file beside the store.
 
 Built in memory (``KeywordIndex``), the index was tokenized again at every start and after
-every added document: 28 s at 10,000 paragraphs, 4-7 minutes at 100,000 (README, "Beyond the
-library"). Here it survives the process; a start only compares each paragraph's keyword text
-with the one the file was built from (a short hash) and tokenizes what changed, so adding a
-150-paragraph document tokenizes 150 paragraphs.
+every added document: 28 s at 10,000 paragraphs, 4-7 minutes at 100,000. Here it survives the
+process; only texts whose short hash changed are tokenized (a new document: its own).
 
 Layout: each term's postings are one row, a packed array of (paragraph number, term count),
-so a search reads one row per term of the question and scores it with numpy (a frequent term
-at 100,000 paragraphs is ~50,000 postings: summing them row by row in SQL, as a first version
-did, cost 14 ms a wording at 10,000 and grew with the library). Each paragraph keeps its
-terms, so removing it rewrites only the rows of its own terms.
+scored with numpy (summing postings row by row in SQL, a first version, cost 14 ms a wording at
+10,000 and grew with the library). Each paragraph keeps its terms: removing it rewrites only
+their rows.
 
 SQLite: in the standard library, each write one transaction. Its FTS5 (and tantivy) fix k1 at
 1.2 with another idf, which would change this project's rankings; here the formula is
@@ -72,12 +69,8 @@ class _Paragraphs:
 
 
 class KeywordFile:
-    """Okapi BM25 over postings in SQLite; searched like ``KeywordIndex``.
-
-    Args:
-        path: the SQLite file (created when missing).
-        k1, b: as ``KeywordIndex`` (the same defaults, the same checks).
-    """
+    """Okapi BM25 over postings in SQLite (``path``, created when missing); searched like
+    ``KeywordIndex``, with its ``k1`` and ``b`` (the same defaults, the same checks)."""
 
     def __init__(self, path: str | Path, k1: float = 1.5, b: float = 0.75) -> None:
         if k1 < 0:
@@ -140,17 +133,23 @@ class KeywordFile:
         """The store generation this file was last reconciled with ("" when never)."""
         return self._meta("stamp") or ""
 
-    def reconcile(self, texts: Mapping[str, str], stamp: str) -> tuple[int, int]:
-        """Make the index hold exactly ``texts`` (paragraph id -> keyword text): texts that
-        are new or changed are tokenized, ids gone are removed, and the file is stamped with
-        the store's generation, in one transaction (two processes reconciling at once take
-        turns; the one with older texts leaves an older stamp, so the next load repairs it).
-        Returns (added or changed, removed)."""
+    def reconcile(self, texts: Mapping[str, str], stamp: str,
+                  among: Container[str] | None = None, since: str | None = None
+                  ) -> tuple[int, int] | None:
+        """Make the index hold ``texts`` (paragraph id -> keyword text): texts new or changed
+        are tokenized, ids gone are removed, and the file is stamped with the store's
+        generation, in one transaction (two processes reconciling at once take turns; the one
+        with older texts leaves an older stamp, so the next load repairs it). A part of the
+        store: only ids in ``among`` may go, and only onto a file stamped ``since`` (None
+        returned otherwise: reconcile it with every text). Returns (added or changed, removed).
+        """
         with self._transaction() as connection:
+            if since is not None and self.stamp != since:
+                return None
             held = dict(connection.execute("SELECT id, hash FROM docs"))
             changed = [(pid, text) for pid, text in texts.items()
                        if held.get(pid) != text_hash(text)]
-            gone = [pid for pid in held if pid not in texts]
+            gone = [pid for pid in held if pid not in texts and (among is None or pid in among)]
             self._write(connection, changed, gone)
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
         return len(changed), len(gone)

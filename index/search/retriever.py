@@ -7,6 +7,8 @@ first: a researcher asking for a paragraph gets that paragraph, not its nearest 
 
 from __future__ import annotations
 
+import math
+
 from index.errors import ConfigError
 from index.models import Hit, Paragraph
 from index.search.catalogue import Catalogue
@@ -20,6 +22,11 @@ from index.search.settings import RetrievalSettings
 from index.store.paragraph_store import ParagraphStore
 from index.un.symbols import find_symbols
 from index.un.votes import is_separate_vote, names_a_draft_part
+
+
+# The deepest one unfiltered dense query goes (see ``unfiltered_depth``): a language rarer than
+# 2 × candidates / this (6 % with 60) is asked again with a language filter.
+MAX_UNFILTERED_DEPTH = 2000
 
 
 class Retriever:
@@ -37,6 +44,7 @@ class Retriever:
         self.candidates = self.settings.candidates
         self.catalogue = Catalogue(store)
         self.held = HeldVectors()  # small sets' vectors, searched without a Chroma filter
+        self._snapshot: tuple[str, object] | None = None  # (generation, the store's snapshot)
 
     def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS,
                 scope: Scope | None = None) -> Query:
@@ -57,7 +65,7 @@ class Retriever:
             raise ConfigError(f"k must be > 0, got {k}")
         loaded = self.catalogue.current()  # one generation for the whole search
         exact = named_paragraphs(query, self.catalogue)
-        snapshot = self.store.snapshot()
+        snapshot = self.snapshot(loaded.stamp)
         scope = self.catalogue.in_scope(query.scope)
         signals = tuple(signal for wording in query.wordings
                         for signal in self._signals(loaded, snapshot, query, wording, scope))
@@ -95,6 +103,14 @@ class Retriever:
         dense, keyword = self._closeness(signals, query, loaded, snapshot, scope)
         return Retrieval(query, hits, signals, query.documents_meant, dense, keyword,
                          named_years(query, loaded))
+
+    def snapshot(self, stamp: str):
+        """The store's live collection, resolved once per generation of the catalogue
+        (resolving the pointer and counting cost 8-15 ms a search at 100,000 records)."""
+        cached = self._snapshot
+        if cached is None or cached[0] != stamp:
+            cached = self._snapshot = (stamp, self.store.snapshot())
+        return cached[1]
 
     def _closeness(self, signals, query: Query, loaded, snapshot, scope) -> tuple[float, float]:
         """(best dense similarity, best keyword score) of the standalone question, read off
@@ -160,9 +176,9 @@ class Retriever:
 
         A ``where`` on the language made Chroma read the metadata of every paragraph of that
         language for each query (40 ms a wording at 10,000 records, against 2 ms unfiltered;
-        0.5-1.2 s at 100,000). So over the whole library one query without a filter, twice as
-        deep as the languages need, is split by language here; only a language it brought
-        fewer than ``candidates`` of (a small one: the Chinese versions among English reports)
+        75-275 ms at 100,000). So over the whole library one query without a filter is split
+        by language here, deep enough to bring twice the candidates of the smallest language
+        (``unfiltered_depth``); only a language it still brought fewer than ``candidates`` of
         is asked again with its filter. Inside a scope, one filtered query per language."""
         langs, c = loaded.langs, self.candidates
         if scope is not None:
@@ -170,7 +186,7 @@ class Retriever:
                     snapshot.nearest_ids(vector, c, where=within(scope, lang=lang))]
         paragraphs = loaded.paragraphs
         by_lang: dict[str, list[tuple[str, float]]] = {lang: [] for lang in langs}
-        for pid, score in snapshot.nearest_ids(vector, 2 * c * len(langs)):
+        for pid, score in snapshot.nearest_ids(vector, unfiltered_depth(loaded.lang_counts, c)):
             if pid in paragraphs and paragraphs[pid].lang in by_lang:
                 by_lang[paragraphs[pid].lang].append((pid, score))
         for lang, found in by_lang.items():
@@ -223,6 +239,18 @@ def named_years(query: Query, loaded) -> tuple[tuple[str, str], ...]:
     cards = loaded.cards.cards
     return tuple((doc_id, cards[doc_id].year) for doc_id, weight in query.documents_meant
                  if weight >= 1.0 and doc_id in cards and cards[doc_id].year)
+
+
+def unfiltered_depth(lang_counts: dict[str, int], candidates: int) -> int:
+    """How many neighbours one unfiltered query asks for: twice the candidates of each
+    language at least, and enough that the smallest language's share of them is twice its
+    candidates, up to MAX_UNFILTERED_DEPTH (HNSW at 100,000 records: 2 ms for 240, 4 ms for
+    600, 12 ms for 2,000) and the number of records."""
+    if not lang_counts:
+        return candidates
+    total, smallest = sum(lang_counts.values()), min(lang_counts.values())
+    wanted = max(2 * candidates * len(lang_counts), math.ceil(2 * candidates * total / smallest))
+    return max(1, min(total, wanted, MAX_UNFILTERED_DEPTH))
 
 
 def brevity_prior(paragraph: Paragraph, short_text: int = 20) -> float:

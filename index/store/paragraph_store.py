@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +21,12 @@ from index.store.sync import SyncReport, rebuild_collection, sync_documents
 META_COLLECTION = "un_assistant_meta"
 COLLECTION_PREFIX = "paragraphs_"
 PENDING = "pending:"
+# Each document's version, in the pointer's metadata: "v:<doc_id>" -> the generation that last
+# wrote it. A reader holding the paragraphs of an earlier generation re-reads only the
+# documents whose version changed (index.search.held_documents). A collection made before
+# versions ("versioned" unset) is read whole until a write stamps every document once.
+VERSION = "v:"
+VERSIONED = "versioned"
 READ_BATCH = 2000
 # A query that fails on a client another process outdated is retried on a reopened client; the
 # writer may be mid-batch, so wait a little between attempts.
@@ -27,6 +34,13 @@ READ_ATTEMPTS = 3
 RETRY_PAUSE_S = 0.2
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoreState:
+    collection: str
+    generation: str  # see ParagraphStore.generation
+    versions: dict[str, str] | None  # doc_id -> version; None: not kept by this collection
 
 
 class ParagraphStore:
@@ -71,24 +85,44 @@ class ParagraphStore:
     def live_collection_name(self) -> str | None:
         return self._pointer().get("collection")
 
-    def point_to(self, collection) -> None:
-        """Make ``collection`` the live one, for every reader."""
+    def point_to(self, collection, doc_ids=()) -> None:
+        """Make ``collection`` (holding the documents ``doc_ids``) the live one, for every
+        reader."""
+        generation = _new_generation()
         self._meta().modify(metadata={"collection": collection.name,
                                       "embedder": self.embedder_name,
-                                      "generation": _new_generation()})
+                                      "generation": generation, VERSIONED: 1,
+                                      **{VERSION + d: generation for d in doc_ids}})
         self._collection, self._collection_name = collection, collection.name
 
     def generation(self) -> str:
         """Changes with every write to the store, by any process: a reader that holds
         paragraphs in memory compares it with the one it loaded."""
-        pointer = self._pointer()
-        return f"{pointer.get('collection', '')}/{pointer.get('generation', '')}"
+        return self.state().generation
 
-    def mark_written(self) -> None:
-        """Stamp a new generation after a write (Chroma's modify replaces the whole metadata:
-        read, change, write)."""
+    def state(self) -> StoreState:
+        """The live collection, the generation and each document's version, read at once."""
+        pointer = self._pointer()
+        versions = ({k[len(VERSION):]: v for k, v in pointer.items() if k.startswith(VERSION)}
+                    if pointer.get(VERSIONED) else None)
+        return StoreState(pointer.get("collection", ""),
+                          f"{pointer.get('collection', '')}/{pointer.get('generation', '')}",
+                          versions)
+
+    def mark_written(self, doc_ids=(), removed=()) -> None:
+        """Stamp a new generation after a write, and it as the version of the documents
+        written (``removed``: their versions go). Chroma's modify replaces the whole
+        metadata: read, change, write."""
         meta = self._pointer()
         meta["generation"] = _new_generation()
+        written = set(doc_ids)
+        if not meta.get(VERSIONED):  # stamped once: every document this collection holds
+            written |= {m.get("doc_id") for page in self.metadata_pages() for m in page}
+            meta[VERSIONED] = 1
+        for doc_id in written - set(removed) - {None}:
+            meta[VERSION + doc_id] = meta["generation"]
+        for doc_id in removed:
+            meta.pop(VERSION + doc_id, None)
         self._meta().modify(metadata=meta)
 
     def refresh(self) -> None:
@@ -126,6 +160,8 @@ class ParagraphStore:
             meta.pop(PENDING + doc_id, None)
             if pending:
                 meta[PENDING + doc_id] = 1
+                if meta.get(VERSIONED):  # killed mid-write: readers still re-read it
+                    meta[VERSION + doc_id] = _new_generation()
         self._meta().modify(metadata=meta)
 
     def pending_documents(self) -> set[str]:
@@ -221,24 +257,29 @@ class ParagraphStore:
         return self.read_with_retry(lambda collection: Snapshot(collection, collection.count(),
                                                                 self.read_with_retry))
 
-    def with_keyword_texts(self) -> list[tuple[Paragraph, str, str]]:
-        """Every paragraph with the text the keyword index sees and its document's identity
-        card (JSON; "" for a record stored before cards), in one pass over the store."""
+    def with_keyword_texts(self, doc_ids=None) -> list[tuple[Paragraph, str, str]]:
+        """Every paragraph (of the documents ``doc_ids``; None: all) with the text the keyword
+        index sees and its document's identity card (JSON; "" for a record stored before
+        cards), in one pass over the store."""
+        query = {} if doc_ids is None else {"where": {"doc_id": {"$in": sorted(doc_ids)}}}
+        if doc_ids is not None and not query["where"]["doc_id"]["$in"]:
+            return []
         return [(Paragraph.from_metadata(text, meta), meta.get("context") or text,
                  meta.get("card") or "")
-                for got in self.pages(["documents", "metadatas"])
+                for got in self.pages(["documents", "metadatas"], **query)
                 for text, meta in zip(got["documents"], got["metadatas"])]
 
     # ---- writing (index/store/sync.py) ----------------------------------------------------
     def sync(self, documents: list[ParsedDocument], scope: list[Path] | None = None,
-             progress: bool = True, on_progress: Callable[[int, int], None] | None = None,
+             on_progress: Callable[[int, int], None] | None = None,
              stop: threading.Event | None = None) -> SyncReport:
         """Bring the live collection in line with ``documents`` (see ``sync_documents``)."""
-        return sync_documents(self, documents, scope, progress, on_progress, stop)
+        return sync_documents(self, documents, scope, on_progress, stop)
 
-    def rebuild(self, documents: list[ParsedDocument], progress: bool = True) -> SyncReport:
+    def rebuild(self, documents: list[ParsedDocument],
+                on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
         """Index everything into a fresh collection, then switch the pointer to it."""
-        return rebuild_collection(self, documents, progress)
+        return rebuild_collection(self, documents, on_progress)
 
     def delete_documents(self, doc_ids) -> None:
         """Remove every record of these documents (nothing else changes)."""
@@ -247,7 +288,7 @@ class ParagraphStore:
             return
         self.collection().delete(where={"doc_id": {"$in": doc_ids}})
         self.mark_pending(doc_ids, pending=False)
-        self.mark_written()
+        self.mark_written(removed=doc_ids)
 
 
 def _new_generation() -> str:

@@ -6,7 +6,6 @@ paragraphs and documents that are gone.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,13 +28,13 @@ class SyncTarget(Protocol):
 
     def collection(self, required: bool = True): ...
     def new_collection(self): ...
-    def point_to(self, collection) -> None: ...
+    def point_to(self, collection, doc_ids=()) -> None: ...
     def live_collection_name(self) -> str | None: ...
     def drop_collections_except(self, keep: set) -> None: ...
     def pages(self, include: list[str], **query) -> Iterator[dict]: ...
     def metadata_pages(self) -> Iterator[list[dict]]: ...
     def mark_pending(self, doc_ids, pending: bool) -> None: ...
-    def mark_written(self) -> None: ...
+    def mark_written(self, doc_ids=(), removed=()) -> None: ...
 
 
 @dataclass
@@ -53,7 +52,7 @@ class SyncReport:
 
 
 def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
-                   scope: list[Path] | None = None, progress: bool = True,
+                   scope: list[Path] | None = None,
                    on_progress: Callable[[int, int], None] | None = None,
                    stop: threading.Event | None = None) -> SyncReport:
     """Bring the live collection in line with ``documents``.
@@ -89,11 +88,11 @@ def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
     changing = {row.paragraph.doc_id for row in todo}
     store.mark_pending(changing, pending=True)
     reused = getattr(store.embedder, "reused", 0)  # index.store.shipped_vectors
-    report.embedded = _embed_into(store.embedder, collection, todo, progress, on_progress, stop)
+    report.embedded = _embed_into(store.embedder, collection, todo, on_progress, stop)
     report.shipped = getattr(store.embedder, "reused", 0) - reused
     report.documents = sorted(d.document.doc_id for d in documents)
     if report.embedded:
-        store.mark_written()
+        store.mark_written(changing)
     if report.embedded < len(todo):
         report.stopped = True  # nothing is deleted on the way out: the rerun finishes
         report.seconds = time.perf_counter() - started
@@ -117,7 +116,8 @@ def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
         collection.delete(where={"doc_id": {"$in": sorted(gone_docs)}})
     store.mark_pending(changing | gone_docs, pending=False)
     if moved or stale or gone_docs:
-        store.mark_written()
+        touched = {row.paragraph.doc_id for row in moved} | {known[pid]["doc_id"] for pid in stale}
+        store.mark_written(touched, removed=gone_docs)
     report.removed = len(stale) + gone_records
     report.removed_documents = sorted(gone_docs)
     report.seconds = time.perf_counter() - started
@@ -125,14 +125,14 @@ def sync_documents(store: SyncTarget, documents: list[ParsedDocument],
 
 
 def rebuild_collection(store: SyncTarget, documents: list[ParsedDocument],
-                       progress: bool = True) -> SyncReport:
+                       on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
     """Index everything into a fresh collection, then switch the pointer to it."""
     started = time.perf_counter()
     old = store.live_collection_name()
     collection = store.new_collection()
     rows = embedding_rows(documents)
-    _embed_into(store.embedder, collection, rows, progress)
-    store.point_to(collection)
+    _embed_into(store.embedder, collection, rows, on_progress)
+    store.point_to(collection, {d.document.doc_id for d in documents})
     # Keep the previous collection: a reader that resolved the pointer just before the
     # switch can finish its query. Older ones go.
     store.drop_collections_except(keep={collection.name, old})
@@ -167,16 +167,11 @@ def _vanished(source: str | None, scope: list[Path] | None) -> bool:
     return in_scope and not path.exists()
 
 
-def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow], progress: bool,
+def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow],
                 on_progress: Callable[[int, int], None] | None = None,
                 stop: threading.Event | None = None) -> int:
-    """Embed and store ``rows`` in batches; returns how many were stored before a stop."""
-    if not rows:
-        return 0
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(rows), desc="embedding", unit="para", disable=not progress,
-               file=sys.stderr)
+    """Embed and store ``rows`` in batches; returns how many were stored before a stop.
+    ``on_progress(done, total)`` after each batch (the CLI draws its bar from it)."""
     done = 0
     for start in range(0, len(rows), EMBED_BATCH):
         if stop is not None and stop.is_set():
@@ -192,9 +187,7 @@ def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow], prog
                         "card": row.card}
                        for row in batch],
         )
-        bar.update(len(batch))
         done += len(batch)
         if on_progress:
             on_progress(done, len(rows))
-    bar.close()
     return done
