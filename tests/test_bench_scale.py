@@ -103,7 +103,7 @@ def test_growth_and_verdict_name_what_grows_fastest_and_what_is_over_budget():
            "serve": {"catalogue_s": 200.0, "search_ms": {"p95": 100.0}}}
     grown = growth([small, big])
     assert [(g["metric"], g["exponent"]) for g in grown] == [
-        ("startup: Catalogue load (read + keyword file checked)", 1.0),
+        ("startup: Catalogue load (held documents + keyword file checked)", 1.0),
         ("Retriever.search p95", 0.5)]
     lines = verdict([small, big, {"kind": "server", "records": 5, "broke": "index phase exited 1"}],
                     grown)

@@ -143,23 +143,51 @@ class CountingSnapshot:
         self.calls.append((k, where))
         return self.snapshot.nearest_ids(vector, k, where)
 
+    def vectors(self, ids):
+        return self.snapshot.vectors(ids)
 
-def test_the_dense_list_asks_one_unfiltered_query_and_a_short_language_again(fake_retriever):
-    """Over the whole library: one query without a filter, twice as deep as the languages
-    need; a language it brought fewer than ``candidates`` of is asked again with its filter.
-    Each language keeps at most ``candidates``, best first."""
+
+def test_the_unfiltered_query_goes_deep_enough_for_the_smallest_language():
+    from index.search.retriever import MAX_UNFILTERED_DEPTH, unfiltered_depth
+    assert unfiltered_depth({"en": 500, "zh": 500}, 60) == 240  # twice each language's share
+    assert unfiltered_depth({"en": 80_590, "zh": 19_410}, 60) == 619  # 120 Chinese expected
+    assert unfiltered_depth({"en": 99_000, "zh": 1_000}, 60) == MAX_UNFILTERED_DEPTH
+    assert unfiltered_depth({"en": 100}, 60) == 100  # never past the records held
+    assert unfiltered_depth({}, 60) == 60
+
+
+def test_the_dense_list_asks_one_unfiltered_query_and_holds_a_short_language(
+        fake_retriever, monkeypatch):
+    """Over the whole library: one query without a filter; a language it brought fewer than
+    ``candidates`` of is searched from its vectors held in memory, the exact cosine ranking a
+    filtered query gives; one too large to hold is asked again with its filter. Each language
+    keeps at most ``candidates``, best first."""
+    import index.search.retriever as retriever_module
+    from index.search.retriever import unfiltered_depth
+
+    # The fixture is small: an unfiltered query this shallow brings too few of each language.
+    monkeypatch.setattr(retriever_module, "MAX_UNFILTERED_DEPTH", 10)
     loaded = fake_retriever.catalogue.current()
     snapshot = CountingSnapshot(fake_retriever.store.snapshot())
     query = fake_retriever.analyse("Does IHL apply to lethal autonomous weapons systems?")
     vector = query.vector(query.standalone_wording, fake_retriever.store.embedder.embed_query)
     c = fake_retriever.candidates
     found = fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
-    assert snapshot.calls[0] == (2 * c * len(loaded.langs), None)
-    per_lang = {lang: [score for _, score, l in found if l == lang] for lang in loaded.langs}
-    for lang, scores in per_lang.items():
-        assert 0 < len(scores) <= c and scores == sorted(scores, reverse=True)
-        assert all(loaded.paragraphs[pid].lang == l for pid, _, l in found)
-    assert all(set(where) == {"lang"} for _, where in snapshot.calls[1:])
+    sizes = {lang: len(ids) for lang, ids in loaded.by_lang.items()}
+    assert snapshot.calls == [(unfiltered_depth(sizes, c), None)]  # no filtered query
+    for lang in loaded.langs:
+        mine = [(pid, score) for pid, score, l in found if l == lang]
+        assert 0 < len(mine) <= c and [s for _, s in mine] == sorted([s for _, s in mine],
+                                                                     reverse=True)
+        assert all(loaded.paragraphs[pid].lang == lang for pid, _ in mine)
+        exact = fake_retriever.store.snapshot().nearest_ids(vector, c, where={"lang": lang})
+        assert {pid for pid, _ in mine} == {pid for pid, _ in exact}
+        assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(mine, exact))
+
+    monkeypatch.setattr(retriever_module, "MAX_HELD_LANGUAGE", 0)
+    snapshot.calls.clear()
+    fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
+    assert snapshot.calls[1:] and all(set(where) == {"lang"} for _, where in snapshot.calls[1:])
     # Inside a scope: one filtered query per language, as before.
     scope = fake_retriever.catalogue.in_scope(Scope.of(["CCW/GGE.1/2023/2"]))
     snapshot.calls.clear()

@@ -9,7 +9,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Paragraph,
@@ -63,7 +63,7 @@ class Generation:
     by_key: dict[str, list[Paragraph]]
     reply_parts: dict[str, set[str]]  # symbol -> {"annex I, Peru", …}
     langs: list[str]
-    lang_counts: dict[str, int]  # language -> how many records it has
+    by_lang: dict[str, frozenset[str]]  # language -> its records' ids
     symbols: set[str]
     by_document: dict[str, frozenset[str]]  # doc id -> its paragraph ids
     by_submission: dict[tuple[str, str], frozenset[str]]  # (symbol, reply part) -> ids
@@ -116,9 +116,12 @@ class Catalogue:
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
                 by_submission[(p.symbol, p.part)].add(p.id)
-        lang_counts = Counter(p.lang for p in paragraphs.values())
+        by_lang: dict[str, set[str]] = defaultdict(set)
+        for p in paragraphs.values():
+            by_lang[p.lang].add(p.id)
         return Generation(held.stamp, paragraphs, keywords, dict(by_key),
-                          dict(reply_parts), sorted(lang_counts), dict(lang_counts),
+                          dict(reply_parts), sorted(by_lang),
+                          {lang: frozenset(ids) for lang, ids in by_lang.items()},
                           {p.symbol for p in paragraphs.values() if p.symbol},
                           {doc: frozenset(ids) for doc, ids in by_document.items()},
                           {key: frozenset(ids) for key, ids in by_submission.items()},

@@ -15,9 +15,10 @@ import threading
 import numpy as np
 
 MAX_HELD_SET = 5000  # a larger set is searched by Chroma with its filter
-# Vectors held at once, all sets together (~300 MB of 768-dimension float32); the oldest sets
-# go first. A State's submission is tens of paragraphs; a committee report, thousands.
-MAX_HELD_VECTORS = 100_000
+# Vectors held at once, all sets together (~450 MB of 768-dimension float32); the oldest sets
+# go first. A State's submission is tens of paragraphs; a committee report, thousands; a
+# language (index.search.retriever.MAX_HELD_LANGUAGE), up to 100,000.
+MAX_HELD_VECTORS = 150_000
 
 
 class HeldVectors:
@@ -27,11 +28,11 @@ class HeldVectors:
         self._held: dict[tuple[str, object], tuple[list[str], np.ndarray]] = {}
         self._lock = threading.Lock()
 
-    def nearest(self, snapshot, stamp: str, key, ids, vector: list[float], k: int
-                ) -> list[tuple[str, float]] | None:
+    def nearest(self, snapshot, stamp: str, key, ids, vector: list[float], k: int,
+                largest: int = MAX_HELD_SET) -> list[tuple[str, float]] | None:
         """The ``k`` paragraphs of ``ids`` nearest ``vector`` as (id, cosine similarity), best
-        first; None when the set is too large to hold (the caller asks Chroma)."""
-        if not ids or len(ids) > MAX_HELD_SET:
+        first; None when the set is larger than ``largest`` (the caller asks Chroma)."""
+        if not ids or len(ids) > largest:
             return None if ids else []
         held = self._held.get((stamp, key))
         if held is None:

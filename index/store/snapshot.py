@@ -9,6 +9,9 @@ from index.errors import ConfigError
 from index.models import Paragraph
 
 
+VECTOR_BATCH = 10_000
+
+
 @dataclass(frozen=True)
 class Snapshot:
     collection: object
@@ -50,14 +53,21 @@ class Snapshot:
                           where=where, include=["distances"])
         return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
 
-    def vectors(self, ids: list[str]) -> tuple[list[str], list[list[float]]]:
-        """(ids, their stored vectors), for those of ``ids`` the collection holds."""
-        if not ids:
-            return [], []
-        try:
-            got = self.collection.get(ids=list(ids), include=["embeddings"])
-        except Exception:  # noqa: BLE001 - an outdated client: read through the store again
-            if self.read_again is None:
-                raise
-            got = self.read_again(lambda c: c.get(ids=list(ids), include=["embeddings"]))
-        return list(got["ids"]), [list(v) for v in got["embeddings"]]
+    def vectors(self, ids: list[str]) -> tuple[list[str], list]:
+        """(ids, their stored vectors), for those of ``ids`` the collection holds; read
+        VECTOR_BATCH ids at a time (Chroma's SQLite refuses a statement with more than
+        ~32,000 variables)."""
+        found_ids: list[str] = []
+        found: list = []
+        ids = list(ids)
+        for start in range(0, len(ids), VECTOR_BATCH):
+            batch = ids[start:start + VECTOR_BATCH]
+            try:
+                got = self.collection.get(ids=batch, include=["embeddings"])
+            except Exception:  # noqa: BLE001 - an outdated client: read through the store again
+                if self.read_again is None:
+                    raise
+                got = self.read_again(lambda c: c.get(ids=batch, include=["embeddings"]))
+            found_ids += list(got["ids"])
+            found += list(got["embeddings"])
+        return found_ids, found
