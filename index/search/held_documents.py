@@ -19,14 +19,14 @@ import os
 import pickle
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from index.models import Paragraph
 from index.un.symbols import find_symbols
 
 log = logging.getLogger(__name__)
-FORMAT = 2
+
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,11 @@ def held_path(keyword_path: str | Path) -> Path:
     it, named after it (one per embedded store or per server)."""
     keyword_path = Path(keyword_path)
     return keyword_path.with_name(f"{keyword_path.stem}.held.pickle")
+
+
+# The file's layout: a change to what a record or a held document holds makes older files
+# unusable (read again from the store), never half-understood.
+FORMAT = "held/2:" + ",".join(f.name for cls in (Paragraph, HeldDocument) for f in fields(cls))
 
 
 class HeldFile:
