@@ -1,10 +1,12 @@
 """Reliability benchmark: the page under concurrent users while the store changes, thread-safe
 tokenization, oversized and bad input.
 
-    python -m eval.bench.reliability [--users 20] [--requests 40] [--out eval/out/reliability]
+    python -m eval.bench.reliability [--users 20] [--requests 40] [--records N]
+                                     [--out eval/out/reliability]
 
 1. The real page (`assistant ui --llm none`, its own process) on a fresh store of the bundled
-   corpus; ``--users`` threads, each with its own `gradio_client`, send ``--requests`` `/chat`
+   corpus (with ``--records``, filled up to that many records with synthetic UN-like
+   paragraphs, eval/bench/scale_data.py, so the load meets a large library); ``--users`` threads, each with its own `gradio_client`, send ``--requests`` `/chat`
    calls (questions of eval/qa.jsonl, follow-ups with their history; ``--think`` seconds
    between a user's requests). A twentieth of the way in,
    another process runs `assistant index` of a new document, then `assistant index --rebuild`
@@ -72,12 +74,44 @@ def tokenization(threads: int = 8, rounds: int = 300) -> dict:
             "differing": differing[0]}
 
 
+# ---- a larger store ------------------------------------------------------------------------
+
+def fill_store(store: Path, records: int) -> int:
+    """Add synthetic records to the store until it holds ``records``, under the store's own
+    embedder name and vector size (hashed vectors: embedding 20,000 paragraphs with the real
+    model would take most of an hour on 2 cores; questions about them are not asked), then
+    bring the files beside the store up to date, as `assistant index` does. Returns how many
+    were added."""
+    from eval.bench.scale_data import HashingEmbedder, generate
+    from index.search.catalogue import refresh_catalogue_files
+    from index.search.keyword_file import KEYWORD_FILE
+    from index.store.client import open_client
+    from index.store.paragraph_store import ParagraphStore
+
+    client = open_client(store)
+    probe = ParagraphStore(client, HashingEmbedder())
+    collection = client.get_collection(probe.live_collection_name())
+    missing = records - collection.count()
+    if missing <= 0:
+        return 0
+    sample = collection.get(limit=1, include=["embeddings"])["embeddings"][0]
+    embedder = HashingEmbedder(dim=len(sample))
+    embedder.name = probe.built_with()  # the page opens the store with its real embedder
+    filled = ParagraphStore(client, embedder, store / KEYWORD_FILE)
+    filled.sync(generate(missing, seed=7))
+    refresh_catalogue_files(filled)
+    return missing
+
+
 # ---- report -----------------------------------------------------------------------------------
 
 def render(results: dict) -> str:
     load = results["load"]
     tok = results["tokenization"]
+    synthetic = results.get("records", {}).get("synthetic", 0)
     out = ["| measure | bar | measured |", "|---|---|---|",
+           f"| the store when the load starts | | the bundled library"
+           f"{f' and {synthetic:,} synthetic records' if synthetic else ''} |",
            f"| `/chat` requests failed ({load['users']} users × {load['requests'] // load['users']}"
            f" with {load['think_s']} s between requests, "
            f"an add ({load['add_s']} s) then a `--rebuild` ({load['rebuild_s']} s) from another "
@@ -112,6 +146,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--think", type=float, default=2.0,
                         help="seconds each user waits between requests (default 2)")
+    parser.add_argument("--records", type=int, default=0,
+                        help="fill the store with synthetic paragraphs up to this many records")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "out" / "reliability")
     args = parser.parse_args()
     store = Path(tempfile.mkdtemp(prefix="reliability-store-")) / "store"
@@ -119,7 +155,8 @@ def main() -> int:
     if built.returncode != 0:
         print(built.stderr, file=sys.stderr)
         return 1
-    results = {"tokenization": tokenization(),
+    filled = fill_store(store, args.records) if args.records else 0
+    results = {"records": {"synthetic": filled}, "tokenization": tokenization(),
                "load": load_test(store, args.users, args.requests, args.think),
                "bad_inputs": bad_inputs(store)}
     write_benchmark(args.out, "reliability", results, render(results))

@@ -85,6 +85,10 @@ class ParagraphStore:
     def live_collection_name(self) -> str | None:
         return self._pointer().get("collection")
 
+    def built_with(self) -> str | None:
+        """The name of the embedder the live collection's vectors came from."""
+        return self._pointer().get("embedder")
+
     def point_to(self, collection, doc_ids=()) -> None:
         """Make ``collection`` (holding the documents ``doc_ids``) the live one, for every
         reader."""
