@@ -1,7 +1,19 @@
-"""A search inside a small set (a submission, a document) from its vectors held in memory: the
-same neighbours as Chroma's filtered query, without asking Chroma for one."""
+"""A search inside a set (a submission, a document, a language) from its vectors held in
+memory: the same neighbours as Chroma's filtered query, without asking Chroma for one; after a
+write, only the documents whose version changed are read again."""
+
+from dataclasses import replace
 
 from index.search.held_vectors import MAX_HELD_SET, HeldVectors
+
+
+class CountingReads:
+    def __init__(self, snapshot):
+        self.snapshot, self.asked = snapshot, []
+
+    def vectors(self, ids):
+        self.asked.append(list(ids))
+        return self.snapshot.vectors(ids)
 
 
 def test_the_nearest_of_a_set_are_chromas_filtered_ones(fake_retriever):
@@ -10,34 +22,55 @@ def test_the_nearest_of_a_set_are_chromas_filtered_ones(fake_retriever):
     doc_id, ids = next((d, ids) for d, ids in loaded.by_document.items() if len(ids) > 30)
     vector = fake_retriever.store.embedder.embed_query("human control over weapons systems")
     held = HeldVectors()
-    found = held.nearest(snapshot, loaded.stamp, ("doc", doc_id), ids, vector, 10)
+    found = held.nearest(snapshot, loaded, ("doc", doc_id), ids, vector, 10)
     chroma = snapshot.nearest_ids(vector, 10, where={"doc_id": doc_id})
     assert [pid for pid, _ in found] == [pid for pid, _ in chroma]
     assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(found, chroma))
     # Read once per generation: a second search asks the store for nothing.
-    class NoReads:
-        def vectors(self, ids):
-            raise AssertionError("read again")
-    assert held.nearest(NoReads(), loaded.stamp, ("doc", doc_id), ids, vector, 10) == found
+    reads = CountingReads(snapshot)
+    assert held.nearest(reads, loaded, ("doc", doc_id), ids, vector, 10) == found
+    assert reads.asked == []
+
+
+def test_after_a_write_only_the_changed_documents_are_read_again(fake_retriever):
+    loaded = fake_retriever.catalogue.current()
+    snapshot = fake_retriever.store.snapshot()
+    lang_ids = loaded.by_lang["en"]
+    vector = fake_retriever.store.embedder.embed_query("legal reviews of new weapons")
+    assert loaded.versions  # every write stamps its documents' versions
+    held = HeldVectors()
+    before = held.nearest(snapshot, loaded, ("lang", "en"), lang_ids, vector, 10, 10**6)
+    changed = next(d for d, ids in loaded.by_document.items() if ids & lang_ids)
+    # The next generation: one document's version moved (it was written again).
+    versions = {**loaded.versions, changed: "rewritten"}
+    reads = CountingReads(snapshot)
+    after = held.nearest(reads, replace(loaded, stamp="next", versions=versions), ("lang", "en"),
+                         lang_ids, vector, 10, 10**6)
+    assert [set(asked) for asked in reads.asked] == [set(loaded.by_document[changed] & lang_ids)]
+    assert [pid for pid, _ in after] == [pid for pid, _ in before]
 
 
 def test_an_empty_set_finds_nothing_and_a_large_one_is_left_to_chroma(fake_retriever):
     held, snapshot = HeldVectors(), fake_retriever.store.snapshot()
+    loaded = fake_retriever.catalogue.current()
     vector = fake_retriever.store.embedder.embed_query("anything")
-    assert held.nearest(snapshot, "g", "empty", frozenset(), vector, 5) == []
+    assert held.nearest(snapshot, loaded, "empty", frozenset(), vector, 5) == []
     too_many = frozenset(f"id{i}" for i in range(MAX_HELD_SET + 1))
-    assert held.nearest(snapshot, "g", "large", too_many, vector, 5) is None
+    assert held.nearest(snapshot, loaded, "large", too_many, vector, 5) is None
 
 
-def test_the_oldest_sets_go_when_too_many_vectors_are_held(fake_retriever, monkeypatch):
+def test_the_least_recently_used_sets_go_when_too_many_vectors_are_held(fake_retriever,
+                                                                        monkeypatch):
     import index.search.held_vectors as held_vectors
 
     loaded = fake_retriever.catalogue.current()
     snapshot = fake_retriever.store.snapshot()
     vector = fake_retriever.store.embedder.embed_query("weapons")
     sets = [(d, ids) for d, ids in loaded.by_document.items() if len(ids) > 10][:3]
-    monkeypatch.setattr(held_vectors, "MAX_HELD_VECTORS", len(sets[1][1]) + len(sets[2][1]))
+    monkeypatch.setattr(held_vectors, "MAX_HELD_VECTORS", len(sets[0][1]) + len(sets[2][1]))
     held = HeldVectors()
-    for doc_id, ids in sets:
-        held.nearest(snapshot, loaded.stamp, doc_id, ids, vector, 5)
-    assert [key for _, key in held._held] == [sets[1][0], sets[2][0]]
+    for doc_id, ids in sets[:2]:
+        held.nearest(snapshot, loaded, doc_id, ids, vector, 5)
+    held.nearest(snapshot, loaded, sets[0][0], sets[0][1], vector, 5)  # used again
+    held.nearest(snapshot, loaded, sets[2][0], sets[2][1], vector, 5)
+    assert list(held._held) == [sets[0][0], sets[2][0]]

@@ -58,6 +58,7 @@ class Generation:
     search running meanwhile sees one generation, never a mix."""
 
     stamp: str
+    versions: dict[str, str] | None  # doc_id -> its version in the store (None: not kept)
     paragraphs: dict[str, Paragraph]
     keywords: KeywordIndex | KeywordFile  # the store's file, or built in memory
     by_key: dict[str, list[Paragraph]]
@@ -119,7 +120,7 @@ class Catalogue:
         by_lang: dict[str, set[str]] = defaultdict(set)
         for p in paragraphs.values():
             by_lang[p.lang].add(p.id)
-        return Generation(held.stamp, paragraphs, keywords, dict(by_key),
+        return Generation(held.stamp, held.versions, paragraphs, keywords, dict(by_key),
                           dict(reply_parts), sorted(by_lang),
                           {lang: frozenset(ids) for lang, ids in by_lang.items()},
                           {p.symbol for p in paragraphs.values() if p.symbol},

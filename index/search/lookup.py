@@ -24,11 +24,14 @@ MESSAGE_CHARS = 120  # a citation quoted in an error message is cut to this, so 
 def named_paragraphs(query: Query, catalogue: Catalogue) -> list[Paragraph]:
     """Paragraphs that a locator in the query names exactly, the query's language first (a
     locator without a symbol was given the conversation's document by ``analyse``)."""
-    found: list[Paragraph] = []
+    # Kept by id: testing a list with `in` compared every field of every paragraph found
+    # (28 s for "第 1 段" at 100,000 records, whose documents have 6,641 paragraphs 1).
+    found: dict[str, Paragraph] = {}
     for loc in query.locators:
         loc = narrow_to_reply(catalogue, query.search_text, loc)
-        found.extend(p for p in resolve(catalogue, loc) if p not in found)
-    return sorted(found, key=lambda p: (p.lang != query.search_lang, document_order(p)))
+        for p in resolve(catalogue, loc):
+            found.setdefault(p.id, p)
+    return sorted(found.values(), key=lambda p: (p.lang != query.search_lang, document_order(p)))
 
 
 def narrow_to_reply(catalogue: Catalogue, text: str, loc: Locator) -> Locator:

@@ -202,7 +202,7 @@ class Retriever:
         for lang, found in by_lang.items():
             if len(found) < c:
                 by_lang[lang] = self.held.nearest(
-                    snapshot, loaded.stamp, ("lang", lang), loaded.by_lang[lang], vector, c,
+                    snapshot, loaded, ("lang", lang), loaded.by_lang[lang], vector, c,
                     MAX_HELD_LANGUAGE) or snapshot.nearest_ids(vector, c, where={"lang": lang})
         return [(pid, score, lang) for lang, found in by_lang.items() for pid, score in found[:c]]
 
@@ -212,7 +212,7 @@ class Retriever:
         held in memory (index.search.held_vectors); a large set by Chroma's filtered query."""
         if scope is not None:
             ids, key = frozenset(ids) & scope[1], (key, scope[0])
-        found = self.held.nearest(snapshot, loaded.stamp, key, ids, vector, self.candidates)
+        found = self.held.nearest(snapshot, loaded, key, ids, vector, self.candidates)
         if found is None:  # too large to hold: from one unfiltered query when it is common
             found = self._nearest_among(snapshot, vector, ids, len(loaded.paragraphs))
         if found is None:

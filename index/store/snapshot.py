@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from index.errors import ConfigError
 from index.models import Paragraph
 
 
-VECTOR_BATCH = 10_000
+VECTOR_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,13 @@ class Snapshot:
                           where=where, include=["distances"])
         return [(pid, 1.0 - d) for pid, d in zip(got["ids"][0], got["distances"][0])]
 
-    def vectors(self, ids: list[str]) -> tuple[list[str], list]:
-        """(ids, their stored vectors), for those of ``ids`` the collection holds; read
-        VECTOR_BATCH ids at a time (Chroma's SQLite refuses a statement with more than
-        ~32,000 variables)."""
+    def vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """(ids, their stored vectors as float32 rows), for those of ``ids`` the collection
+        holds; read VECTOR_BATCH ids at a time (Chroma's SQLite refuses a statement with more
+        than ~32,000 variables; and a server sends vectors as JSON lists, ~24 bytes a number,
+        so each batch is made an array before the next is read)."""
         found_ids: list[str] = []
-        found: list = []
+        found: list[np.ndarray] = []
         ids = list(ids)
         for start in range(0, len(ids), VECTOR_BATCH):
             batch = ids[start:start + VECTOR_BATCH]
@@ -68,6 +71,7 @@ class Snapshot:
                 if self.read_again is None:
                     raise
                 got = self.read_again(lambda c: c.get(ids=batch, include=["embeddings"]))
-            found_ids += list(got["ids"])
-            found += list(got["embeddings"])
-        return found_ids, found
+            if len(got["ids"]):
+                found_ids += list(got["ids"])
+                found.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return found_ids, (np.concatenate(found) if found else np.empty((0, 0), np.float32))
