@@ -19,6 +19,7 @@ import re
 import threading
 import unicodedata
 
+import numpy as np
 import snowballstemmer
 from collections import Counter
 from collections.abc import Container
@@ -224,3 +225,14 @@ class KeywordIndex:
             k1, b = self.k1, self.b
             self._norms = {d: k1 * (1.0 - b + b * n / avg) for d, n in self._lengths.items()}
         return self._norms
+
+
+def best_scored(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` highest non-zero scores of an array over paragraph numbers (``ids``: number
+    -> id), ties broken by id, as ``KeywordIndex`` ranks them."""
+    scored = np.flatnonzero(scores)
+    if len(scored) > k:
+        kth = np.partition(scores[scored], len(scored) - k)[len(scored) - k]
+        scored = scored[scores[scored] >= kth]  # every paragraph tied with the k-th stays
+    ranked = sorted(scored, key=lambda number: (-scores[number], ids[number]))[:k]
+    return [(ids[number], float(scores[number])) for number in ranked]
