@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from index.ingest.corpus import BUNDLED, load_documents
-from index.store.embedders import make_embedder
+from index.store.embedders import make_embedder, make_lazy_embedder
 from index.models import ParsedDocument
 from index.search.catalogue import Catalogue, refresh_catalogue_files
 from index.search.keyword_file import KEYWORD_FILE
@@ -32,8 +32,9 @@ class IndexRun:
         return sum(len(d.paragraphs) for d in self.documents)
 
 
-def open_store(settings: Settings, create: bool = False) -> ParagraphStore:
-    """The paragraph store the settings name (embedded directory or Chroma server)."""
+def open_store(settings: Settings, create: bool = False, lazy: bool = False) -> ParagraphStore:
+    """The paragraph store the settings name (embedded directory or Chroma server); ``lazy``:
+    its embedder loaded only when something is embedded (indexing)."""
     client = open_client(
         path=None if settings.chroma_host else settings.store,
         host=settings.chroma_host,
@@ -42,7 +43,8 @@ def open_store(settings: Settings, create: bool = False) -> ParagraphStore:
     )
     # The bundled corpus's vectors ship with the product: the first index embeds only what
     # changed (index.store.shipped_vectors).
-    embedder = ShippedVectors(make_embedder(settings.embedder, settings.embedder_model))
+    build = make_lazy_embedder if lazy else make_embedder
+    embedder = ShippedVectors(build(settings.embedder, settings.embedder_model))
     return ParagraphStore(client, embedder, keyword_path(settings))
 
 
@@ -85,7 +87,7 @@ def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bo
     indexed from a file under ``paths`` that is gone are removed."""
     paths = list(paths) if paths else list(BUNDLED)
     loaded = load_documents(paths, on_page=on_page)
-    store = store or open_store(settings, create=True)
+    store = store or open_store(settings, create=True, lazy=True)
     report = index_documents(store, loaded.documents, scope=paths, rebuild=rebuild,
                              on_progress=on_progress, stop=stop)
     return IndexRun(report, loaded.skipped, loaded.documents)

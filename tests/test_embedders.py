@@ -130,3 +130,20 @@ def test_store_built_with_sentence_transformers_records_its_name(minilm, tmp_pat
     hits = store.similar(minilm.embed_query("human operators training"), k=3)
     assert len(hits) == 3
     assert f"{SYMBOL}|en|body|22(c)" in [p.id for p, _ in hits]  # "Provide appropriate training…"
+
+
+def test_a_lazy_embedder_is_built_on_its_first_use_under_its_known_name():
+    """`assistant index` with nothing to embed never loads the model (8 of its 12 s)."""
+    from index.store.embedders import GemmaEmbeddings, LazyEmbeddings, make_lazy_embedder
+    from fakes import FakeEmbedder
+
+    lazy = make_lazy_embedder("gemma")
+    assert isinstance(lazy, LazyEmbeddings) and lazy.name == GemmaEmbeddings.name
+    assert lazy._built is None  # nothing loaded yet
+    built = []
+    wrapped = LazyEmbeddings(lambda: built.append(1) or FakeEmbedder(), "fake")
+    assert built == []
+    vectors = wrapped.embed_documents(["a text", "another"])
+    wrapped.embed_query("a question")
+    assert built == [1] and len(vectors) == 2
+    assert wrapped.embed_query("a text") == FakeEmbedder().embed_query("a text")
