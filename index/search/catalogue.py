@@ -1,6 +1,7 @@
 """What the index holds, in memory for searching and browsing: every paragraph by id, the
 keyword index, each paragraph's other language version, the documents' symbols and the
-States' replies filed in their annexes — read again when another process changes the store.
+States' replies filed in their annexes — brought up to date, document by document, when
+another process changes the store (index.search.held_documents).
 """
 
 from __future__ import annotations
