@@ -73,6 +73,7 @@ def fake_services(monkeypatch):
         return embedder
 
     monkeypatch.setattr(assistant.services, "make_embedder", make)
+    monkeypatch.setattr(assistant.services, "make_lazy_embedder", make)  # `assistant index`'s
     return built
 
 
