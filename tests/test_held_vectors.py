@@ -74,3 +74,24 @@ def test_the_least_recently_used_sets_go_when_too_many_vectors_are_held(fake_ret
     held.nearest(snapshot, loaded, sets[0][0], sets[0][1], vector, 5)  # used again
     held.nearest(snapshot, loaded, sets[2][0], sets[2][1], vector, 5)
     assert list(held._held) == [sets[0][0], sets[2][0]]
+
+
+def test_a_set_inside_a_held_one_is_taken_from_its_rows_not_read_again(fake_retriever):
+    loaded = fake_retriever.catalogue.current()
+    snapshot = fake_retriever.store.snapshot()
+    vector = fake_retriever.store.embedder.embed_query("review of national positions")
+    held = HeldVectors()
+    held.nearest(snapshot, loaded, ("lang", "en"), loaded.by_lang["en"], vector, 10, 10**6)
+    doc_id, ids = next((d, ids) for d, ids in loaded.by_document.items()
+                       if 10 < len(ids) and ids <= loaded.by_lang["en"])
+    reads = CountingReads(snapshot)
+    found = held.nearest(reads, loaded, ("doc", doc_id), ids, vector, 10)
+    assert reads.asked == []
+    chroma = snapshot.nearest_ids(vector, 10, where={"doc_id": doc_id})
+    assert [pid for pid, _ in found] == [pid for pid, _ in chroma]
+    # A set larger than may be copied is scored in place among the language's rows.
+    in_place = held.nearest(reads, loaded, ("doc", "in place"), ids, vector, 10, largest=5)
+    assert in_place == found and reads.asked == []
+    # Not inside anything held (another generation): read from the store.
+    held.nearest(reads, replace(loaded, stamp="next"), ("doc", "another"), ids, vector, 10)
+    assert [set(asked) for asked in reads.asked] == [set(ids)]

@@ -3,6 +3,7 @@
 import pytest
 
 from index.errors import ConfigError, NotFoundError, QueryError
+from index.search.held_vectors import HeldVectors
 from index.search.query import validate_query
 from index.search.retriever import Retriever, brevity_prior
 from index.search.scope import Scope
@@ -185,6 +186,7 @@ def test_the_dense_list_asks_one_unfiltered_query_and_holds_a_short_language(
         assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(mine, exact))
 
     monkeypatch.setattr(retriever_module, "MAX_HELD_LANGUAGE", 0)
+    fake_retriever.held = HeldVectors()  # what is held already is searched whatever its size
     snapshot.calls.clear()
     fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
     assert snapshot.calls[1:] and all(set(where) == {"lang"} for _, where in snapshot.calls[1:])

@@ -10,6 +10,12 @@ query over the set returns, so the rankings do not change.
 When the store changes, a held set keeps the rows of the documents whose version did not
 change and reads only the others: reading a whole language again after each added document
 cost 3-8 s at 100,000 records (80,590 vectors). Sets are dropped least recently used first.
+
+A set inside one already held for the same generation (a submission inside its language) is
+taken from that set's rows rather than read again: at 100,000 records the first question
+naming a State read its 74 submissions' vectors (~0.3 s) with the language already in memory,
+and that was most of the first pass's p95. A set too large to copy (a 6,000-paragraph report)
+is scored in place among the rows of the set holding it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,6 +41,17 @@ class _Held:
     matrix: np.ndarray  # unit rows, one per id
     versions: dict[str, str] | None  # doc_id -> version of the documents the rows came from
 
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """id -> its row, built when a set is first looked for inside this one."""
+        return {pid: row for row, pid in enumerate(self.ids)}
+
+    def rows_of(self, ids) -> list[int] | None:
+        """The rows of ``ids``, or None when this set does not hold every one of them."""
+        rows = self.rows
+        found = [rows.get(pid) for pid in ids]
+        return None if any(row is None for row in found) else found
+
 
 class HeldVectors:
     """A set's key -> its ids and unit vectors, read on first use, kept up to date by
@@ -46,28 +64,66 @@ class HeldVectors:
     def nearest(self, snapshot, loaded, key, ids, vector: list[float], k: int,
                 largest: int = MAX_HELD_SET) -> list[tuple[str, float]] | None:
         """The ``k`` paragraphs of ``ids`` nearest ``vector`` as (id, cosine similarity), best
-        first; None when the set is larger than ``largest`` (the caller asks Chroma).
-        ``loaded``: the catalogue generation searched (its stamp, paragraphs, versions)."""
-        if not ids or len(ids) > largest:
-            return None if ids else []
+        first; None when the set is larger than ``largest`` and no held set holds it (the
+        caller asks Chroma). ``loaded``: the catalogue generation searched (its stamp,
+        paragraphs, versions)."""
+        if not ids:
+            return []
         with self._lock:
             held = self._held.get(key)
             if held is not None:
                 self._held.move_to_end(key)
         if held is None or held.stamp != loaded.stamp:
-            held = _brought_up_to_date(held, snapshot, loaded, ids)
-            with self._lock:
-                self._held[key] = held
-                self._held.move_to_end(key)
-                while (len(self._held) > 1 and
-                       sum(len(h.ids) for h in self._held.values()) > MAX_HELD_VECTORS):
-                    self._held.popitem(last=False)
-        if not held.ids:
-            return []
-        query = np.asarray(vector, dtype=np.float32)
-        similarities = held.matrix @ (query / (np.linalg.norm(query) or 1.0))
-        order = np.argsort(-similarities, kind="stable")[:k]
-        return [(held.ids[i], float(similarities[i])) for i in order]
+            cover, rows = self._holding(ids, loaded.stamp, key)
+            if cover is not None:
+                inside = [cover.ids[row] for row in rows]
+                if len(ids) > largest:  # scored in place, not copied
+                    return _best(inside, cover.matrix[rows], vector, k)
+                held = _Held(loaded.stamp, inside, cover.matrix[rows],
+                             _versions_of(inside, loaded))
+            elif len(ids) > largest:
+                return None
+            else:
+                held = _brought_up_to_date(held, snapshot, loaded, ids)
+            self._keep(key, held)
+        return _best(held.ids, held.matrix, vector, k)
+
+    def _holding(self, ids, stamp: str, key) -> tuple[_Held | None, list[int] | None]:
+        """A held set of generation ``stamp`` holding every one of ``ids``, and their rows."""
+        with self._lock:
+            candidates = [h for other, h in self._held.items()
+                          if other != key and h.stamp == stamp and len(h.ids) >= len(ids)]
+        for held in sorted(candidates, key=lambda h: len(h.ids)):
+            rows = held.rows_of(ids)
+            if rows is not None:
+                return held, rows
+        return None, None
+
+    def _keep(self, key, held: _Held) -> None:
+        with self._lock:
+            self._held[key] = held
+            self._held.move_to_end(key)
+            while (len(self._held) > 1 and
+                   sum(len(h.ids) for h in self._held.values()) > MAX_HELD_VECTORS):
+                self._held.popitem(last=False)
+
+
+def _best(ids: list[str], matrix: np.ndarray, vector, k: int) -> list[tuple[str, float]]:
+    if not ids:
+        return []
+    query = np.asarray(vector, dtype=np.float32)
+    similarities = matrix @ (query / (np.linalg.norm(query) or 1.0))
+    order = np.argsort(-similarities, kind="stable")[:k]
+    return [(ids[i], float(similarities[i])) for i in order]
+
+
+def _versions_of(ids: list[str], loaded) -> dict[str, str] | None:
+    """doc_id -> version, of the documents ``ids`` come from, as ``loaded`` knows them."""
+    if loaded.versions is None:
+        return None
+    paragraphs = loaded.paragraphs
+    docs = {paragraphs[pid].doc_id for pid in ids if pid in paragraphs}
+    return {d: loaded.versions.get(d, "") for d in docs}
 
 
 def _brought_up_to_date(held: _Held | None, snapshot, loaded, ids) -> _Held:
@@ -87,9 +143,7 @@ def _brought_up_to_date(held: _Held | None, snapshot, loaded, ids) -> _Held:
     if len(read_ids):
         rows.append(_unit_rows(read))
     matrix = np.concatenate(rows) if rows else np.empty((0, 0), np.float32)
-    docs = {paragraphs[pid].doc_id for pid in new_ids if pid in paragraphs}
-    return _Held(loaded.stamp, new_ids, matrix,
-                 None if versions is None else {d: versions.get(d, "") for d in docs})
+    return _Held(loaded.stamp, new_ids, matrix, _versions_of(new_ids, loaded))
 
 
 def _unit_rows(vectors) -> np.ndarray:
