@@ -35,9 +35,13 @@ def test_the_shipped_vectors_cover_every_bundled_paragraph(gemma):
     shipped = ShippedVectors(gemma)
     vectors = shipped.embed_documents(texts[:50])
     assert shipped.reused == 50 and len(vectors[0]) == 768
-    # a shipped vector is what the model gives for that text (the model's float weights)
-    fresh = gemma.embed_documents([texts[0]])[0]
-    assert sum(a * b for a, b in zip(fresh, vectors[0])) > 0.9
+    # a shipped vector is what the model's float weights give for that text; the int8 model
+    # that embeds questions drifts further on long paragraphs (cosine 0.87-0.90 here), so it
+    # is not the one to compare with
+    from index.store.embedders import GemmaEmbeddings
+
+    fresh = GemmaEmbeddings(quantized=False).embed_documents([texts[0]])[0]
+    assert sum(a * b for a, b in zip(fresh, vectors[0])) > 0.99
 
 
 def test_a_chinese_question_finds_the_english_and_chinese_ihl_conclusion(gemma, tmp_path):
