@@ -26,7 +26,7 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
-def _indent(text: str) -> str:
+def indented(text: str) -> str:
     lines = []
     for line in text.splitlines():
         lines.extend(textwrap.wrap(printable(line), WIDTH, initial_indent="    ",
@@ -42,7 +42,7 @@ def print_hits(hits: list[Hit]) -> None:
     for rank, hit in enumerate(hits, 1):
         found_by = "+".join(hit.sources)
         print(f"[{rank}] {printable(hit.paragraph.label())}   (score {hit.score:.4f}; {found_by})")
-        print(_indent(hit.paragraph.text))
+        print(indented(hit.paragraph.text))
 
 
 def print_paragraphs(paragraphs: list[Paragraph],
@@ -50,11 +50,11 @@ def print_paragraphs(paragraphs: list[Paragraph],
     for p in paragraphs:
         section = f"   [{' > '.join(p.section)}]" if p.section else ""
         print(printable(f"{p.label()}{section}"))
-        print(_indent(p.text))
+        print(indented(p.text))
         other = counterpart(p)
         if other is not None:
             print(f"  {printable(other.label())}")
-            print(_indent(other.text))
+            print(indented(other.text))
         print()
 
 
@@ -70,4 +70,4 @@ def print_answer(answer) -> None:
             if citation.quote:
                 quote = printable(" ".join(citation.quote.split()))
                 print("    " + TERMINAL["quoted"].format(quote=quote))
-            print(_indent(citation.paragraph.text))
+            print(indented(citation.paragraph.text))

@@ -1,5 +1,5 @@
-"""Command line: `assistant index | docs | remove | show | search | ask | chat | repl | ui | eval |
-prepare-model`.
+"""Command line: `assistant index | docs | remove | show | search | trace | ask | chat | repl | ui |
+eval | prepare-model`.
 
 Library code raises typed errors; this is the one place they become a one-line message and a
 non-zero exit status.
@@ -16,10 +16,11 @@ from .documents import cmd_docs, cmd_index, cmd_remove, cmd_show
 from .parser import build_parser, settings_from
 from .questions import (cmd_ask, cmd_chat, cmd_eval, cmd_prepare_embedder, cmd_prepare_model,
                         cmd_repl, cmd_search, cmd_ui)
+from .trace import cmd_trace
 from .terminal import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, report_error
 
 COMMANDS = {"index": cmd_index, "docs": cmd_docs, "remove": cmd_remove, "search": cmd_search,
-            "show": cmd_show, "eval": cmd_eval, "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat,
+            "show": cmd_show, "trace": cmd_trace, "eval": cmd_eval, "repl": cmd_repl, "ask": cmd_ask, "chat": cmd_chat,
             "ui": cmd_ui, "prepare-model": cmd_prepare_model,
             "prepare-embedder": cmd_prepare_embedder}
 

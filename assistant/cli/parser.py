@@ -93,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     _scope_flags(p)
     _common(p)
 
+    p = sub.add_parser("trace", help='one theme across the documents, by date: "human control"')
+    p.add_argument("theme")
+    p.add_argument("--doc", "--docs", action="append", default=[], metavar="SYMBOL",
+                   help="trace only this document (a symbol or a doc id); repeatable")
+    p.add_argument("--format", choices=("text", "markdown", "csv"), default="text",
+                   help="how to print it (default %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the trace as JSON")
+    _common(p)
+
     p = sub.add_parser("show", help='show a paragraph or a document: "CCW/GGE.1/2023/2 para. 21 (c)"')
     p.add_argument("citation")
     p.add_argument("--json", action="store_true")

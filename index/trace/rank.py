@@ -1,0 +1,268 @@
+"""The best paragraph of each document on a theme, or none where the document is silent.
+
+Each document is searched on its own, in every language version at once: its paragraphs'
+cosine similarities to the theme (from the vectors held in memory, index.search.held_vectors)
+and their keyword scores (the store's BM25 index, restricted to the document) are fused by
+reciprocal rank, as the retriever fuses its signals. The best of the document's own text
+(agreed conclusions, the Secretary-General's words, a resolution's paragraphs) is the row;
+what States and organizations submitted inside a compiled report is grouped by submitter
+beneath it, so one report's 1,500 paragraphs of views do not stand in for its own text.
+
+A document is silent when its best paragraph is not close enough to the theme: under the
+dense cut-off and without the theme's words (TraceSettings). No model is asked anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, fields
+
+from index.errors import ConfigError, NotFoundError
+from index.models import Paragraph, split_reply
+from index.search.fusion import fuse_ranked
+from index.search.query import validate_query
+from index.search.retriever import Retriever, brevity_prior
+from index.search.routing import is_submission, voice_of
+from index.trace.diff import CLOSE_RATIO, word_diff
+from index.trace.model import Trace, TraceRow, View
+
+MAX_THEME_CHARS = 300  # a theme is a phrase or one question, not a passage
+# The document's own paragraphs looked at, best fused first: the first the gate admits is the
+# row (a paragraph ranked lower is rarely the document's text on the theme).
+TOP_CONSIDERED = 3
+_YEAR = re.compile(r"/((?:19|20)\d{2})/")  # "CCW/MSP/2019/9": the year a symbol carries
+
+
+@dataclass(frozen=True)
+class TraceSettings:
+    """Named cut-offs of a trace, checked when built. A document addresses the theme when its
+    own text's best paragraph is
+
+    - near the library's closest: a cosine similarity within ``margin`` of the best any
+      document reaches, and at least ``min_similarity`` (a cross-language pair raised by the
+      retriever's cross-language offset first); or
+    - among the documents that use the theme's words most: a BM25 score of at least
+      ``keyword_share`` of the best document's and at least ``min_keyword_score``, with a
+      similarity of at least ``keyword_similarity``.
+
+    Relative to the library because a short theme's similarities run low and vary by theme
+    (0.25-0.60 for paragraphs on it, 0.10-0.45 for the rest). Set by reading traces of themes
+    written for the purpose and never of eval/themes.jsonl (README, "How the wording moved").
+    ``close_ratio``: consecutive paragraphs sharing this much of their wording show a change.
+    """
+
+    margin: float = 0.10
+    min_similarity: float = 0.40
+    keyword_share: float = 0.6
+    min_keyword_score: float = 8.0
+    keyword_similarity: float = 0.25
+    close_ratio: float = CLOSE_RATIO
+    max_views: int = 200  # submitters listed under one document
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"trace setting {field.name} must be a number >= 0, "
+                                  f"got {value!r}")
+        for name in ("close_ratio", "keyword_share"):
+            if getattr(self, name) > 1:
+                raise ConfigError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+
+
+def trace(retriever: Retriever, theme: str, documents=(), settings: TraceSettings | None = None
+          ) -> Trace:
+    """The theme traced across the library (or the ``documents`` named: symbols or doc ids).
+
+    Raises:
+        QueryError: the theme is empty, has no words or is over MAX_THEME_CHARS.
+        NotFoundError: a document named is not in the library.
+    """
+    settings = settings or TraceSettings()
+    theme = validate_query(theme, MAX_THEME_CHARS, "the theme")
+    query = retriever.analyse(theme, limit=MAX_THEME_CHARS)
+    loaded = retriever.catalogue.current()
+    groups, owners = _documents(loaded)
+    wanted = _chosen(groups, owners, documents)
+    snapshot = retriever.snapshot(loaded.stamp)
+    vectors = [(wording, query.vector(wording, retriever.store.embedder.embed_query))
+               for wording in query.wordings]
+    offset = retriever.settings.cross_language_offset
+    scored = {owner: _scored(retriever, loaded, snapshot, owner, groups[owner], vectors,
+                             query.search_lang, offset) for owner in wanted}
+    gate = _Gate.of(scored.values(), settings)
+    rows = [_row(owner, groups[owner], scored[owner], loaded, retriever, query.lang, gate)
+            for owner in wanted]
+    rows.sort(key=lambda row: (row.date == "", row.date, row.document))
+    return Trace(theme, query.lang, tuple(_with_changes(rows, retriever, settings)))
+
+
+def _documents(loaded) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Document (symbol, or doc id without one) -> the ids of all its language versions; and
+    each language version's doc id -> its document."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, str] = {}
+    for doc_id, ids in loaded.by_document.items():
+        first = loaded.paragraphs[next(iter(ids))]
+        owners[doc_id] = first.symbol or doc_id
+        groups[owners[doc_id]].update(ids)
+    return {owner: frozenset(ids) for owner, ids in groups.items()}, owners
+
+
+def _chosen(groups: dict[str, frozenset[str]], owners: dict[str, str], documents) -> list[str]:
+    """The documents named (a symbol, or a doc id of one language version), or all of them;
+    NotFoundError naming the first the library lacks."""
+    named = [d.strip() for d in documents or () if d and d.strip()]
+    if not named:
+        return sorted(groups)
+    chosen = []
+    for name in named:
+        owner = name if name in groups else owners.get(name)
+        if owner is None:
+            raise NotFoundError(f"no document '{name}' in the library")
+        if owner not in chosen:
+            chosen.append(owner)
+    return chosen
+
+
+@dataclass(frozen=True)
+class _Scored:
+    own: frozenset[str]  # the ids of the document's own text (not a submission filed in it)
+    fused: dict[str, float]  # paragraph id -> fused score within its document
+    similarity: dict[str, float]  # id -> best cosine over the wordings (cross-language raised)
+    keyword: dict[str, float]  # id -> best BM25 score over the wordings
+
+
+def _scored(retriever, loaded, snapshot, owner, ids, vectors, lang, offset) -> _Scored:
+    paragraphs = loaded.paragraphs
+    similarity: dict[str, float] = {}
+    keyword: dict[str, float] = {}
+    lists = []
+    for wording, vector in vectors:
+        dense = retriever.held.nearest(snapshot, loaded, ("trace", owner), ids, vector, len(ids))
+        if dense is None:  # larger than a held set: Chroma's query filtered by the document
+            dense = snapshot.nearest_ids(vector, retriever.candidates, where={
+                "doc_id": {"$in": sorted({paragraphs[pid].doc_id for pid in ids})}})
+        raised = sorted(((pid, score + (0.0 if paragraphs[pid].lang == lang else offset))
+                         for pid, score in dense if pid in paragraphs),
+                        key=lambda item: -item[1])
+        words = loaded.keywords.search(wording.keywords, len(ids), ids)
+        for pid, score in raised:
+            similarity[pid] = max(similarity.get(pid, -1.0), score)
+        for pid, score in words:
+            keyword[pid] = max(keyword.get(pid, 0.0), score)
+        lists += [("dense", [pid for pid, _ in raised[:retriever.candidates]]),
+                  ("keyword", [pid for pid, _ in words[:retriever.candidates]])]
+    fused, _ = fuse_ranked(lists)
+    short = retriever.settings.short_text
+    fused = {pid: score * brevity_prior(paragraphs[pid], short)
+             for pid, score in fused.items() if pid in paragraphs}
+    own = frozenset(pid for pid in ids if pid in paragraphs and not is_submission(paragraphs[pid]))
+    return _Scored(own, fused, similarity, keyword)
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """The similarity and keyword score from which a paragraph addresses the theme, set by
+    the closest document of the library (TraceSettings)."""
+
+    similarity: float
+    keyword: float
+    keyword_similarity: float
+    max_views: int
+
+    @classmethod
+    def of(cls, scored, settings: TraceSettings) -> "_Gate":
+        # Documents' own texts set the bar: a report's hundred States' views would raise it
+        # above every agreed text.
+        top_similarity = max((s.similarity.get(pid, 0.0) for s in scored for pid in s.own),
+                             default=0.0)
+        top_keyword = max((s.keyword.get(pid, 0.0) for s in scored for pid in s.own),
+                          default=0.0)
+        return cls(max(settings.min_similarity, top_similarity - settings.margin),
+                   max(settings.min_keyword_score, settings.keyword_share * top_keyword),
+                   settings.keyword_similarity, settings.max_views)
+
+    def admits(self, pid: str, scored: _Scored) -> bool:
+        similarity = scored.similarity.get(pid, 0.0)
+        return similarity >= self.similarity or (
+            scored.keyword.get(pid, 0.0) >= self.keyword
+            and similarity >= self.keyword_similarity)
+
+
+def _best_of(own: list[str], scored: _Scored, gate: _Gate, paragraphs) -> str | None:
+    """The best-ranked of the document's own paragraphs that the gate admits, among its first
+    few; one of its items when an item ranks close behind it (a subparagraph is the more
+    exact citation: "21 (c)" rather than all of "21")."""
+    admitted = [pid for pid in own[:TOP_CONSIDERED] if gate.admits(pid, scored)]
+    if not admitted:
+        return None
+    best = admitted[0]
+    item = next((pid for pid in admitted[1:]
+                 if paragraphs[pid].parent_id == best), None)
+    return item or best
+
+
+def _row(owner, ids, scored: _Scored, loaded, retriever, lang, gate: _Gate) -> TraceRow:
+    paragraphs = loaded.paragraphs
+    first = paragraphs[next(iter(ids))]
+    card = loaded.cards.cards.get(first.doc_id)
+    date = (card.date or card.year) if card else ""
+    if not date:
+        match = _YEAR.search(f"/{first.symbol}/" if first.symbol else "")
+        date = match.group(1) if match else ""
+    ranked = sorted(scored.fused, key=lambda pid: (-scored.fused[pid], pid))
+    own = [pid for pid in ranked if pid in scored.own]
+    best = _best_of(own, scored, gate, paragraphs)
+    views = _views(ranked, scored, paragraphs, gate)
+    if best is None:
+        return TraceRow(owner, card, date, views=views)
+    shown, other = _in_language(paragraphs[best], lang, retriever.catalogue)
+    return TraceRow(owner, card, date, shown, other, voice_of(shown, card),
+                    scored.similarity.get(best, 0.0), views)
+
+
+def _views(ranked, scored: _Scored, paragraphs, gate: _Gate) -> tuple[View, ...]:
+    """Each submitter's best paragraph that addresses the theme, the closest first."""
+    best: dict[str, str] = {}
+    for pid in ranked:
+        paragraph = paragraphs[pid]
+        if is_submission(paragraph):
+            best.setdefault(split_reply(paragraph.part)[1], pid)
+    views = [View(submitter, paragraphs[pid], scored.similarity.get(pid, 0.0))
+             for submitter, pid in best.items() if gate.admits(pid, scored)]
+    views.sort(key=lambda view: (-view.similarity, view.submitter))
+    return tuple(views[:gate.max_views])
+
+
+def _in_language(paragraph: Paragraph, lang: str, catalogue) -> tuple[Paragraph, Paragraph | None]:
+    """The paragraph in ``lang`` where the library has that version, and the other one."""
+    other = catalogue.counterpart(paragraph)
+    if other is not None and paragraph.lang != lang:
+        return other, paragraph
+    return paragraph, other
+
+
+def _with_changes(rows: list[TraceRow], retriever, settings: TraceSettings) -> list[TraceRow]:
+    """Each row with what changed since the row before that has a paragraph, compared in a
+    language both have; none when they are not close."""
+    out, previous = [], None
+    for row in rows:
+        if row.paragraph is not None and previous is not None:
+            pair = _same_language(previous, row)
+            if pair is not None:
+                change = word_diff(pair[0].text, pair[1].text, settings.close_ratio)
+                row = TraceRow(**{**row.__dict__, "change": change})
+        out.append(row)
+        if row.paragraph is not None:
+            previous = row
+    return out
+
+
+def _same_language(before: TraceRow, after: TraceRow) -> tuple[Paragraph, Paragraph] | None:
+    for old in (before.paragraph, before.other):
+        for new in (after.paragraph, after.other):
+            if old is not None and new is not None and old.lang == new.lang:
+                return old, new
+    return None
