@@ -13,30 +13,11 @@ paragraph pass. So, before any counting:
 
 from __future__ import annotations
 
-import re
-
 from index.models import Paragraph, split_reply
-from index.search.keyword import tokenize
+from index.search.passage_kinds import is_heading, is_listed_document
 from index.search.query import Query
 from index.un.states import named_submitters, names_in
 from index.un.symbols import find_symbols
-
-HEADING_MAX_TERMS = 10
-SENTENCE_MARK = re.compile(r"[.,;:。，；：!?！？)）”\"]\s*$")
-# "CCW/GGE.1/2023/WP.5 — Concept for the activities …": a listed document, its title after a dash
-LISTED_DOCUMENT = re.compile(r"^\S+/\S+\s+[—–]\s+")
-
-
-def is_heading(paragraph: Paragraph) -> bool:
-    """A short unnumbered line that ends no sentence: a heading or a running title."""
-    if paragraph.kind != "paragraph" or paragraph.number or paragraph.item:
-        return False
-    text = paragraph.text.strip()
-    return len(tokenize(text)) <= HEADING_MAX_TERMS and not SENTENCE_MARK.search(text)
-
-
-def is_listed_document(paragraph: Paragraph) -> bool:
-    return paragraph.kind == "row" and bool(LISTED_DOCUMENT.match(paragraph.text))
 
 
 def submitters_asked_about(query: Query) -> list[str]:

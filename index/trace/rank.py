@@ -1,9 +1,6 @@
 """The best paragraph of each document on a theme, or none where the document is silent.
 
-Each document is searched on its own, in every language version at once: its paragraphs'
-cosine similarities to the theme (from the vectors held in memory, index.search.held_vectors)
-and their keyword scores (the store's BM25 index, restricted to the document) are fused by
-reciprocal rank, as the retriever fuses its signals. The best of the document's own text
+Each document is searched on its own (index.trace.scoring). The best of the document's own text
 (agreed conclusions, the Secretary-General's words, a resolution's paragraphs) is the row;
 what States and organizations submitted inside a compiled report is grouped by submitter
 beneath it, so one report's 1,500 paragraphs of views do not stand in for its own text.
@@ -17,15 +14,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from index.errors import ConfigError, NotFoundError
 from index.models import Paragraph, split_reply
-from index.search.fusion import fuse_ranked
+from index.search.keyword import tokenize
 from index.search.query import validate_query
-from index.search.retriever import Retriever, brevity_prior
+from index.search.retriever import Retriever
 from index.search.routing import is_submission, voice_of
 from index.trace.diff import CLOSE_RATIO, word_diff
 from index.trace.model import Trace, TraceRow, View
+from index.trace.scoring import Scored, score_documents
 
 MAX_THEME_CHARS = 300  # a theme is a phrase or one question, not a passage
 # The document's own paragraphs looked at, best fused first: the first the gate admits is the
@@ -42,9 +41,10 @@ class TraceSettings:
     - near the library's closest: a cosine similarity within ``margin`` of the best any
       document reaches, and at least ``min_similarity`` (a cross-language pair raised by the
       retriever's cross-language offset first); or
-    - among the documents that use the theme's words most: a BM25 score of at least
-      ``keyword_share`` of the best document's and at least ``min_keyword_score``, with a
-      similarity of at least ``keyword_similarity``.
+    - among the documents that use the theme's words most, in the theme's language: a BM25
+      score of at least ``keyword_share`` of the best document's and at least
+      ``min_keyword_score``, holding at least ``keyword_coverage`` of the theme's terms, with
+      a similarity of at least ``keyword_similarity``.
 
     Relative to the library because a short theme's similarities run low and vary by theme
     (0.25-0.60 for paragraphs on it, 0.10-0.45 for the rest). Set by reading traces of themes
@@ -57,6 +57,7 @@ class TraceSettings:
     keyword_share: float = 0.6
     min_keyword_score: float = 8.0
     keyword_similarity: float = 0.25
+    keyword_coverage: float = 0.5
     close_ratio: float = CLOSE_RATIO
     max_views: int = 200  # submitters listed under one document
 
@@ -66,7 +67,7 @@ class TraceSettings:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f"trace setting {field.name} must be a number >= 0, "
                                   f"got {value!r}")
-        for name in ("close_ratio", "keyword_share"):
+        for name in ("close_ratio", "keyword_share", "keyword_coverage"):
             if getattr(self, name) > 1:
                 raise ConfigError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
 
@@ -88,10 +89,10 @@ def trace(retriever: Retriever, theme: str, documents=(), settings: TraceSetting
     snapshot = retriever.snapshot(loaded.stamp)
     vectors = [(wording, query.vector(wording, retriever.store.embedder.embed_query))
                for wording in query.wordings]
-    offset = retriever.settings.cross_language_offset
-    scored = {owner: _scored(retriever, loaded, snapshot, owner, groups[owner], vectors,
-                             query.search_lang, offset) for owner in wanted}
-    gate = _Gate.of(scored.values(), settings)
+    scored = score_documents(retriever, loaded, snapshot, groups, wanted, vectors,
+                             query.search_lang)
+    gate = _Gate.of(scored.values(), settings, frozenset(tokenize(query.standalone)),
+                    loaded.paragraphs)
     rows = [_row(owner, groups[owner], scored[owner], loaded, retriever, query.lang, gate)
             for owner in wanted]
     rows.sort(key=lambda row: (row.date == "", row.date, row.document))
@@ -127,42 +128,6 @@ def _chosen(groups: dict[str, frozenset[str]], owners: dict[str, str], documents
 
 
 @dataclass(frozen=True)
-class _Scored:
-    own: frozenset[str]  # the ids of the document's own text (not a submission filed in it)
-    fused: dict[str, float]  # paragraph id -> fused score within its document
-    similarity: dict[str, float]  # id -> best cosine over the wordings (cross-language raised)
-    keyword: dict[str, float]  # id -> best BM25 score over the wordings
-
-
-def _scored(retriever, loaded, snapshot, owner, ids, vectors, lang, offset) -> _Scored:
-    paragraphs = loaded.paragraphs
-    similarity: dict[str, float] = {}
-    keyword: dict[str, float] = {}
-    lists = []
-    for wording, vector in vectors:
-        dense = retriever.held.nearest(snapshot, loaded, ("trace", owner), ids, vector, len(ids))
-        if dense is None:  # larger than a held set: Chroma's query filtered by the document
-            dense = snapshot.nearest_ids(vector, retriever.candidates, where={
-                "doc_id": {"$in": sorted({paragraphs[pid].doc_id for pid in ids})}})
-        raised = sorted(((pid, score + (0.0 if paragraphs[pid].lang == lang else offset))
-                         for pid, score in dense if pid in paragraphs),
-                        key=lambda item: -item[1])
-        words = loaded.keywords.search(wording.keywords, len(ids), ids)
-        for pid, score in raised:
-            similarity[pid] = max(similarity.get(pid, -1.0), score)
-        for pid, score in words:
-            keyword[pid] = max(keyword.get(pid, 0.0), score)
-        lists += [("dense", [pid for pid, _ in raised[:retriever.candidates]]),
-                  ("keyword", [pid for pid, _ in words[:retriever.candidates]])]
-    fused, _ = fuse_ranked(lists)
-    short = retriever.settings.short_text
-    fused = {pid: score * brevity_prior(paragraphs[pid], short)
-             for pid, score in fused.items() if pid in paragraphs}
-    own = frozenset(pid for pid in ids if pid in paragraphs and not is_submission(paragraphs[pid]))
-    return _Scored(own, fused, similarity, keyword)
-
-
-@dataclass(frozen=True)
 class _Gate:
     """The similarity and keyword score from which a paragraph addresses the theme, set by
     the closest document of the library (TraceSettings)."""
@@ -170,28 +135,48 @@ class _Gate:
     similarity: float
     keyword: float
     keyword_similarity: float
+    coverage: float
+    terms: frozenset[str]  # the theme's index terms
+    paragraphs: dict
     max_views: int
 
     @classmethod
-    def of(cls, scored, settings: TraceSettings) -> "_Gate":
+    def of(cls, scored, settings: TraceSettings, terms: frozenset[str], paragraphs) -> "_Gate":
         # Documents' own texts set the bar: a report's hundred States' views would raise it
         # above every agreed text.
         top_similarity = max((s.similarity.get(pid, 0.0) for s in scored for pid in s.own),
                              default=0.0)
-        top_keyword = max((s.keyword.get(pid, 0.0) for s in scored for pid in s.own),
-                          default=0.0)
+        top_keyword = max((s.keyword.get(pid, 0.0) for s in scored if s.same_language
+                           for pid in s.own), default=0.0)
         return cls(max(settings.min_similarity, top_similarity - settings.margin),
                    max(settings.min_keyword_score, settings.keyword_share * top_keyword),
-                   settings.keyword_similarity, settings.max_views)
+                   settings.keyword_similarity, settings.keyword_coverage, terms, paragraphs,
+                   settings.max_views)
 
-    def admits(self, pid: str, scored: _Scored) -> bool:
+    def admits(self, pid: str, scored: Scored) -> bool:
         similarity = scored.similarity.get(pid, 0.0)
-        return similarity >= self.similarity or (
-            scored.keyword.get(pid, 0.0) >= self.keyword
-            and similarity >= self.keyword_similarity)
+        if similarity >= self.similarity:
+            return True
+        # The theme's words count only in its own language (in the other, its keywords are
+        # the glossary's translations of a few terms, and a small language's rare terms score
+        # high: the two Chinese documents matched most English themes on them), and only when
+        # the paragraph holds most of them (one rare word shared scored as high as a topic).
+        return (scored.same_language and scored.keyword.get(pid, 0.0) >= self.keyword
+                and similarity >= self.keyword_similarity
+                and self._coverage(pid) >= self.coverage)
+
+    def _coverage(self, pid: str) -> float:
+        if not self.terms:
+            return 0.0
+        return len(self.terms & _terms(self.paragraphs[pid].text)) / len(self.terms)
 
 
-def _best_of(own: list[str], scored: _Scored, gate: _Gate, paragraphs) -> str | None:
+@lru_cache(maxsize=20_000)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _best_of(own: list[str], scored: Scored, gate: _Gate, paragraphs) -> str | None:
     """The best-ranked of the document's own paragraphs that the gate admits, among its first
     few; one of its items when an item ranks close behind it (a subparagraph is the more
     exact citation: "21 (c)" rather than all of "21")."""
@@ -204,7 +189,7 @@ def _best_of(own: list[str], scored: _Scored, gate: _Gate, paragraphs) -> str | 
     return item or best
 
 
-def _row(owner, ids, scored: _Scored, loaded, retriever, lang, gate: _Gate) -> TraceRow:
+def _row(owner, ids, scored: Scored, loaded, retriever, lang, gate: _Gate) -> TraceRow:
     paragraphs = loaded.paragraphs
     first = paragraphs[next(iter(ids))]
     card = loaded.cards.cards.get(first.doc_id)
@@ -223,7 +208,7 @@ def _row(owner, ids, scored: _Scored, loaded, retriever, lang, gate: _Gate) -> T
                     scored.similarity.get(best, 0.0), views)
 
 
-def _views(ranked, scored: _Scored, paragraphs, gate: _Gate) -> tuple[View, ...]:
+def _views(ranked, scored: Scored, paragraphs, gate: _Gate) -> tuple[View, ...]:
     """Each submitter's best paragraph that addresses the theme, the closest first."""
     best: dict[str, str] = {}
     for pid in ranked:
