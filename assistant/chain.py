@@ -19,7 +19,7 @@ import time
 
 from langchain_core.language_models import BaseChatModel
 
-from index.models import Hit
+from index.models import Hit, Paragraph
 from index.search.catalogue import Catalogue
 from index.search.fusion import fuse_hits
 from index.search.lookup import named_paragraphs, one_per_language_pair
@@ -110,6 +110,46 @@ def answer_query(query: Query, retriever: Retriever, llm: BaseChatModel | None, 
     timings["total_ms"] = ms_since(started)
     result.timings = timings
     return result
+
+
+def answer_about(question: str, paragraphs: list[Paragraph], retriever: Retriever,
+                 llm: BaseChatModel | None, settings, on_token: TokenCallback | None = None
+                 ) -> Answer:
+    """The answer to a question about given paragraphs (a trace's rows: "why was 'meaningful'
+    dropped?"): they are the passages, the closest to the question first, in its language
+    where the library has it; the citation guard checks each claim as for any answer.
+
+    Raises:
+        QueryError: the question is empty, has no words or is too long.
+    """
+    started = time.perf_counter()
+    query = analyse(question, [], retriever.catalogue, settings.max_question_chars)
+    hits = in_language(_closest(query, paragraphs, retriever), query.lang, retriever.catalogue)
+    timings: dict[str, float] = {}
+    if llm is None:
+        result = extractive_answer(query.text, query.lang, hits)
+    else:
+        result = free_answer(query, hits, retriever.store.embedder, llm, settings, on_token,
+                             timings, started)
+    result = renumber(result)
+    result.standalone_question = query.standalone
+    result.passages = hits
+    timings["total_ms"] = ms_since(started)
+    result.timings = timings
+    return result
+
+
+def _closest(query: Query, paragraphs: list[Paragraph], retriever: Retriever) -> list[Hit]:
+    """``paragraphs`` as hits, the most similar to the question first."""
+    by_id = {p.id: p for p in paragraphs}
+    loaded = retriever.catalogue.current()
+    vector = query.vector(query.standalone_wording, retriever.store.embedder.embed_query)
+    found = retriever.held.nearest(retriever.snapshot(loaded.stamp), loaded,
+                                   ("passages", tuple(sorted(by_id))), frozenset(by_id), vector,
+                                   len(by_id)) or []
+    ranked = [Hit(by_id[pid], score, ("trace",)) for pid, score in found if pid in by_id]
+    seen = {hit.paragraph.id for hit in ranked}
+    return ranked + [Hit(p, 0.0, ("trace",)) for p in paragraphs if p.id not in seen]
 
 
 def _with_translation(query: Query, hits: list[Hit], retriever: Retriever, llm: BaseChatModel,

@@ -214,6 +214,40 @@ LABELS = {
     "verify_tab": {"en": "Verify a citation", "zh": "核对引文"},
     "citation": {"en": "Citation", "zh": "引文"},
     "check": {"en": "Check", "zh": "核对"},
+    # the Trace tab
+    "trace_tab": {"en": "Trace a theme", "zh": "主题追踪"},
+    "theme": {"en": "Theme or question (Chinese or English)", "zh": "主题或问题（中文或英文）"},
+    "trace_documents": {"en": "Documents (none chosen: all)", "zh": "文件（不选即全部）"},
+    "trace": {"en": "Trace", "zh": "追踪"},
+    "trace_this": {"en": "Trace this theme across the documents", "zh": "跨文件追踪这一主题"},
+    "trace_question": {"en": "Ask about these rows", "zh": "就这些段落提问"},
+    "trace_ask": {"en": "Ask", "zh": "提问"},
+    "trace_markdown": {"en": "Download Markdown", "zh": "下载 Markdown"},
+    "trace_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+}
+# What the Trace tab says (assistant/ui/trace_tab.py, trace_html.py).
+TRACE = {
+    "empty": {"en": "Type a theme first, such as “human control”.",
+              "zh": "请先输入主题，例如“人的控制”。"},
+    "too_long": {"en": "The theme is {length} characters long; the limit is {limit}.",
+                 "zh": "主题过长（{length} 个字符，上限 {limit}）。"},
+    "no_words": {"en": "The theme has no words, only punctuation.", "zh": "主题中没有文字。"},
+    "unknown": {"en": "There is no document “{document}” in the library: choose documents from "
+                      "the list.",
+                "zh": "文件库中没有“{document}”，请从列表中选择文件。"},
+    "nothing": {"en": "No document in the library addresses “{theme}”.",
+                "zh": "文件库中没有文件涉及“{theme}”。"},
+    "found": {"en": "{addressed} of {documents} documents address “{theme}”, oldest first.",
+              "zh": "{documents} 份文件中有 {addressed} 份涉及“{theme}”，按日期排列。"},
+    "no_trace": {"en": "Trace a theme first, then ask about its rows.",
+                 "zh": "请先追踪一个主题，再就其段落提问。"},
+}
+TRACE_ROW = {
+    "en": {"silent": "silent on this theme", "views": "views submitted",
+           "changed": "changed since the row before", "added": "added", "removed": "removed",
+           "open": "open in its document"},
+    "zh": {"silent": "未涉及这一主题", "views": "所载各方观点", "changed": "与上一行相比的变化",
+           "added": "新增", "removed": "删去", "open": "在文件中打开"},
 }
 # The documents filter beside the question box (assistant/ui/scope_filter.py): a whole series,
 # or one document (its symbol or title, and its series).
@@ -227,4 +261,6 @@ EXPORT_LABEL = "Latest answer"
 DOWNLOAD_LABEL = "Download .md"
 EMBEDDING_PROGRESS = "embedding"
 LOCATOR_PLACEHOLDER = "21 (c)"
+THEME_PLACEHOLDER = "human control · legal reviews of new weapons · 人的控制"
+TRACE_QUESTION_PLACEHOLDER = "Why was “meaningful” dropped? · 为什么删去了“有意义的”？"
 CITATION_PLACEHOLDER = "CCW/GGE.1/2023/2 para. 21 (c) · 第 21 段(c) · A/RES/78/241"

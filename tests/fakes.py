@@ -118,3 +118,24 @@ def write_qa(path: Path, items: list[dict]) -> Path:
     path.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items),
                     encoding="utf-8")
     return path
+
+
+# An embedder whose vectors are the topics a text mentions, one dimension per topic named in
+# both languages: similarities mean something without the real model (the trace tests).
+TOPICS = [("new weapon", "新的武器"), ("warfare", "作战"), ("acquisition", "取得"),
+          ("human control", "人的控制"), ("responsibility", "责任"), ("nuclear", "核")]
+
+
+class TopicEmbedder(Embeddings):
+    name = "test/topics"
+
+    def _topics(self, text: str) -> list[float]:
+        lowered = text.lower()
+        return [float(sum(lowered.count(form) for form in forms)) for forms in TOPICS]
+
+    def embed_documents(self, texts):
+        # a constant last dimension: a paragraph on no topic is still a vector, at 0 to a theme
+        return [self._topics(text) + [1.0] for text in texts]
+
+    def embed_query(self, text):
+        return self._topics(text) + [0.0]

@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from index.errors import ConfigError, NotFoundError, QueryError, QueryTooLong
 from index.ingest.corpus import CORPUS_DIR, load_documents
@@ -18,31 +17,15 @@ from index.store.client import open_client
 from index.store.paragraph_store import ParagraphStore
 from index.trace.export import CSV_COLUMNS, to_csv, to_markdown
 from index.trace.rank import MAX_THEME_CHARS, TraceSettings, trace
-
-# One dimension per topic, named in both languages.
-TOPICS = [("new weapon", "新的武器"), ("warfare", "作战"), ("acquisition", "取得"),
-          ("human control", "人的控制"), ("responsibility", "责任"), ("nuclear", "核")]
-
-
-class TopicEmbedder(Embeddings):
-    name = "test/topics"
-
-    def _topics(self, text: str) -> list[float]:
-        lowered = text.lower()
-        return [float(sum(lowered.count(form) for form in forms)) for forms in TOPICS]
-
-    def embed_documents(self, texts):
-        # a constant last dimension: a paragraph on no topic is still a vector, at 0 to a theme
-        return [self._topics(text) + [1.0] for text in texts]
-
-    def embed_query(self, text):
-        return self._topics(text) + [0.0]
-
+from fakes import TopicEmbedder
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory):
-    store = ParagraphStore(open_client(tmp_path_factory.mktemp("trace-store"), create=True),
-                           TopicEmbedder())
+    return topic_retriever(tmp_path_factory.mktemp("trace-store"))
+
+
+def topic_retriever(path) -> Retriever:
+    store = ParagraphStore(open_client(path, create=True), TopicEmbedder())
     store.sync(load_documents([CORPUS_DIR]).documents)
     return Retriever(store)
 

@@ -17,6 +17,7 @@ from . import html as render
 from .handlers import Conversation, Handlers
 from .library import BUSY, documents_html, preview_html
 from .login import LoginGuard
+from .trace_html import CSS as TRACE_CSS, OPEN_ON_CLICK as OPEN_ROW_ON_CLICK
 
 # The library listing's js_on_load: a click (or Enter) on a document's row asks for it.
 OPEN_ON_CLICK = """
@@ -35,7 +36,7 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         gr.Markdown(f"## {both(texts.HEADING, ' · ')}")
         corpus_line = gr.Markdown(handlers.corpus_line(), elem_id="corpus-line")
         gr.Markdown(handlers.settings_line(), elem_id="settings-line")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab(both(LABELS["ask_tab"]), id="ask"):
                 with gr.Row():
                     with gr.Column(scale=3):
@@ -59,6 +60,9 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                             new = gr.Button(both(LABELS["new_conversation"]),
                                             elem_id="new-conversation")
                             export = gr.Button(both(LABELS["export"]), elem_id="export")
+                        # shown under an answer that cites two or more documents
+                        trace_this = gr.Button(both(LABELS["trace_this"]), visible=False,
+                                               elem_id="trace-this")
                         gr.Examples(texts.EXAMPLES, inputs=message, label=both(LABELS["examples"]))
                         with gr.Accordion(both(LABELS["glossary"]), open=False):
                             gr.Markdown(render.glossary_markdown())
@@ -108,6 +112,32 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                                                 elem_id="remove-choice")
                         remove_button = gr.Button(both(LABELS["remove"]), variant="stop",
                                                   elem_id="remove-document")
+            with gr.Tab(both(LABELS["trace_tab"]), id="trace"):
+                with gr.Row():
+                    theme = gr.Textbox(label=both(LABELS["theme"]), elem_id="trace-theme",
+                                       scale=4, placeholder=texts.THEME_PLACEHOLDER)
+                    trace_documents = gr.Dropdown(
+                        choices=handlers.documents(), value=[], multiselect=True,
+                        label=both(LABELS["trace_documents"]), elem_id="trace-documents",
+                        scale=3)
+                    trace_button = gr.Button(both(LABELS["trace"]), variant="primary", scale=1,
+                                             elem_id="trace-button")
+                trace_status = gr.Markdown(elem_id="trace-status")
+                traced = gr.State(None)
+                with gr.Row():
+                    trace_markdown = gr.DownloadButton(both(LABELS["trace_markdown"]),
+                                                       visible=False, elem_id="trace-markdown")
+                    trace_csv = gr.DownloadButton(both(LABELS["trace_csv"]), visible=False,
+                                                  elem_id="trace-csv")
+                # a click on a row opens its paragraph in the Documents tab
+                trace_result = gr.HTML(elem_id="trace-result", js_on_load=OPEN_ROW_ON_CLICK)
+                with gr.Row():
+                    trace_question = gr.Textbox(label=both(LABELS["trace_question"]),
+                                                elem_id="trace-question", scale=5,
+                                                placeholder=texts.TRACE_QUESTION_PLACEHOLDER)
+                    trace_ask = gr.Button(both(LABELS["trace_ask"]), scale=1,
+                                          elem_id="trace-ask")
+                trace_answer = gr.Markdown(elem_id="trace-answer")
             with gr.Tab(both(LABELS["verify_tab"]), id="verify"):
                 citation = gr.Textbox(label=both(LABELS["citation"]), elem_id="verify-input",
                                       placeholder=texts.CITATION_PLACEHOLDER)
@@ -118,10 +148,12 @@ def build_app(handlers: Handlers) -> gr.Blocks:
             for reply in handlers.respond(text, chat or [], state, chosen or []):
                 cleared = "" if reply.done and reply.answer is not None else gr.update()
                 choices = gr.update(choices=state.cited()) if reply.done else gr.update()
+                offer = (gr.update(visible=handlers.trace.offers(reply.answer)) if reply.done
+                         else gr.update())
                 yield (reply.chat, reply.sources if reply.done and reply.answer else gr.update(),
-                       reply.status, cleared, choices, state)
+                       reply.status, cleared, choices, state, offer)
 
-        outputs = [chatbot, sources, status, message, cited, conversation]
+        outputs = [chatbot, sources, status, message, cited, conversation, trace_this]
         # Enter and Send are one event, taken once at a time per page. The "…" placeholder
         # shows that an answer is coming; Gradio's animated progress overlays would take CPU
         # from the model on a 2-core machine.
@@ -129,11 +161,39 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                        [message, chatbot, conversation, scope], outputs, api_name="ask", show_progress="hidden", trigger_mode="once")
 
         def start_over():
-            return [], "", "", handlers.new_conversation(), gr.update(choices=[], value=None)
+            return ([], "", "", handlers.new_conversation(), gr.update(choices=[], value=None),
+                    gr.update(visible=False))
 
         # a new conversation stops an answer still streaming into the old one
-        new.click(start_over, None, [chatbot, sources, status, conversation, cited],
+        new.click(start_over, None, [chatbot, sources, status, conversation, cited, trace_this],
                   api_name="new_conversation", cancels=[asking])
+
+        # ---- tracing a theme ----
+        def run_trace(text, chosen):
+            result = handlers.trace.run(text, chosen or [])
+            files = [gr.update(value=path, visible=path is not None)
+                     for path in (result.markdown_path, result.csv_path)]
+            return (result.html, result.status, result.trace, *files, "")
+
+        trace_outputs = [trace_result, trace_status, traced, trace_markdown, trace_csv,
+                         trace_answer]
+        gr.on([trace_button.click, theme.submit], run_trace, [theme, trace_documents],
+              trace_outputs, api_visibility="private")
+
+        def trace_from_answer(state):
+            text = state.turns[-1].standalone_question or state.turns[-1].question
+            return (text, gr.Tabs(selected="trace"), *run_trace(text, []))
+
+        trace_this.click(trace_from_answer, conversation,
+                         [theme, tabs, *trace_outputs], api_visibility="private")
+        gr.on([trace_ask.click, trace_question.submit], handlers.trace.ask,
+              [trace_question, traced], trace_answer, api_visibility="private")
+
+        def open_row(event: gr.EventData):
+            return (handlers.open_paragraph(getattr(event, "paragraph", "")),
+                    gr.Tabs(selected="documents"))
+
+        trace_result.click(open_row, None, [document_html, tabs], api_visibility="private")
 
         def do_export(state):
             text, path = handlers.export(state)
@@ -209,7 +269,8 @@ def launch(handlers: Handlers, host: str = "127.0.0.1", port: int = 7860,
     app.queue(default_concurrency_limit=4)
     # wrong passwords are slowed, then locked out
     login = LoginGuard(*auth).login if auth else None
-    app.launch(server_name=host, server_port=port, auth=login, css=render.CSS, head=render.HEAD,
+    app.launch(server_name=host, server_port=port, auth=login, css=render.CSS + TRACE_CSS,
+               head=render.HEAD,
                max_file_size=f"{handlers.settings.upload_max_mb}mb",
                prevent_thread_lock=not block, show_error=False, footer_links=["api"], quiet=True)
     return app

@@ -33,6 +33,7 @@ from . import html as render
 from .conversation import Conversation, Reply
 from .library import Library
 from .scope_filter import filter_choices, scope_of, unknown_document
+from .trace_tab import TraceTab
 
 HINTS = {name: texts.both(hint) for name, hint in texts.HINTS.items()}
 DRAFT_REFRESH_S = 0.25
@@ -51,6 +52,7 @@ class Handlers:
         self.retriever, self.llm, self.settings = retriever, llm, settings
         self.library = Library(retriever, settings)
         self._exports = tempfile.TemporaryDirectory(prefix="un-assistant-exports-")
+        self.trace = TraceTab(retriever, llm, settings, Path(self._exports.name))
 
     # ---- what the page says about itself -------------------------------------------------
 
