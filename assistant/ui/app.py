@@ -228,7 +228,7 @@ def build_app(handlers: Handlers) -> gr.Blocks:
             choices = handlers.documents()
             return (message, documents_html(library.documents()), gr.update(choices=choices),
                     gr.update(choices=choices, value=None), handlers.corpus_line(),
-                    gr.update(choices=handlers.filter_choices()))
+                    gr.update(choices=handlers.filter_choices()), gr.update(choices=choices))
 
         def add_files(items, progress=gr.Progress()):
             progress(0, desc=texts.EMBEDDING_PROGRESS)
@@ -238,7 +238,7 @@ def build_app(handlers: Handlers) -> gr.Blocks:
 
             message = library.add(items or [], on_progress=step)
             if message == BUSY:  # keep the files for when the other upload is done
-                return (message, *[gr.update()] * 9)
+                return (message, *[gr.update()] * 10)
             return (*after_change(message), None, "", [], gr.update(interactive=False))
 
         # upload and clear, not change: clearing the files after an add must not wipe its message
@@ -247,16 +247,17 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         uploads.clear(lambda: ([], "", gr.update(interactive=False)), None,
                       [staged, preview, add_button], api_visibility="private")
         add_button.click(add_files, staged,
-                         [added, listing, document, to_remove, corpus_line, scope, uploads,
-                          preview, staged, add_button], api_visibility="private",
+                         [added, listing, document, to_remove, corpus_line, scope,
+                          trace_documents, uploads, preview, staged, add_button],
+                         api_visibility="private",
                          show_progress_on=preview)  # one progress bar, where the files were
         stop_button.click(library.stop, None, None, api_visibility="private")
         remove_button.click(lambda name: after_change(library.remove(name)), to_remove,
-                            [added, listing, document, to_remove, corpus_line, scope],
-                            api_visibility="private")
+                            [added, listing, document, to_remove, corpus_line, scope,
+                             trace_documents], api_visibility="private")
         # Documents added or removed from a terminal show when the page is (re)opened.
         app.load(lambda: after_change("")[1:], None,
-                 [listing, document, to_remove, corpus_line, scope],
+                 [listing, document, to_remove, corpus_line, scope, trace_documents],
                  api_visibility="private", show_progress="hidden")
         gr.api(handlers.chat_api, api_name="chat")
     return app

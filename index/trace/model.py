@@ -43,12 +43,15 @@ class TraceRow:
         return self.paragraph is None
 
     def title(self, lang: str = "en") -> str:
+        """The document's title in ``lang`` where known: the card's, else the shown
+        paragraph's document's (a card read off the Chinese version has no English title)."""
         card = self.card
+        own = self.paragraph.doc_title if self.paragraph and self.paragraph.lang == lang else ""
         if card is None:
-            return self.paragraph.doc_title if self.paragraph else self.document
+            return own or (self.paragraph.doc_title if self.paragraph else self.document)
         if lang == "zh":
-            return card.title_zh or card.title_en
-        return card.title_en or card.title_zh
+            return card.title_zh or own or card.title_en
+        return card.title_en or own or card.title_zh
 
     def kind(self, lang: str = "en") -> str:
         if self.card is None:
