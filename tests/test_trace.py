@@ -123,3 +123,10 @@ def test_states_views_in_a_compiled_report_are_grouped_one_per_state(tmp_path):
     assert all(view.paragraph.part.endswith(view.submitter) for view in row.views)
     if row.paragraph is not None:  # the report's own text, never a State's reply
         assert not row.paragraph.part.startswith("annex")
+
+
+def test_document_text_in_the_markdown_is_text_in_any_viewer():
+    from index.trace.export import plain
+
+    assert plain("[a](javascript:x) <script>*b*</script>") == (
+        "\\[a\\](javascript:x) \\<script\\>\\*b\\*\\</script\\>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from index.trace.diff import ADDED, REMOVED, Change
 from index.trace.model import Trace, TraceRow
@@ -15,12 +16,18 @@ CSV_COLUMNS = ("date", "document", "title", "kind", "whose_words", "citation", "
 SILENT = {"en": "silent on this theme", "zh": "未涉及这一主题"}
 VIEWS = {"en": "Views submitted", "zh": "所载各方观点"}
 CHANGED = {"en": "Changed since the row before", "zh": "与上一行相比的变化"}
+# Document text stays text in any Markdown viewer: no HTML, link, image or emphasis from it.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>#|])")
+
+
+def plain(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def to_markdown(trace: Trace, views_listed: int = 20) -> str:
     lang = trace.lang
     title = "主题追踪" if lang == "zh" else "Theme traced"
-    lines = [f"# {title}: {trace.theme}", ""]
+    lines = [f"# {title}: {plain(trace.theme)}", ""]
     for row in trace.rows:
         lines += _row_markdown(row, lang, views_listed)
     return "\n".join(lines).rstrip() + "\n"
@@ -29,17 +36,18 @@ def to_markdown(trace: Trace, views_listed: int = 20) -> str:
 def _row_markdown(row: TraceRow, lang: str, views_listed: int) -> list[str]:
     date = row.date or "—"
     if row.paragraph is None:
-        lines = [f"## {date} — {row.document}: {SILENT[lang]}", "", f"*{row.title(lang)}*", ""]
+        lines = [f"## {date} — {plain(row.document)}: {SILENT[lang]}", "",
+                 f"*{plain(row.title(lang))}*", ""]
     else:
-        lines = [f"## {date} — {row.paragraph.label(lang)}", "",
-                 f"*{row.title(lang)} · {row.kind(lang)} · {row.whose(lang)}*", "",
+        lines = [f"## {date} — {plain(row.paragraph.label(lang))}", "",
+                 f"*{plain(row.title(lang))} · {row.kind(lang)} · {row.whose(lang)}*", "",
                  *_quoted(row.paragraph.text), ""]
         if row.other is not None:
-            lines += [f"{row.other.label()}:", "", *_quoted(row.other.text), ""]
+            lines += [f"{plain(row.other.label())}:", "", *_quoted(row.other.text), ""]
         if row.change is not None:
             lines += [f"{CHANGED[lang]}: {marked(row.change)}", ""]
     if row.views:
-        listed = "; ".join(f"{v.submitter} ({v.paragraph.label()})"
+        listed = "; ".join(plain(f"{v.submitter} ({v.paragraph.label()})")
                            for v in row.views[:views_listed])
         more = len(row.views) - views_listed
         lines += [f"{VIEWS[lang]} ({len(row.views)}): {listed}" + (f"; +{more}" if more > 0
@@ -51,7 +59,7 @@ def marked(change: Change) -> str:
     """The newer text with additions in bold and removals struck through."""
     out = []
     for piece in change.pieces:
-        text = piece.text.replace("*", "\\*").replace("~", "\\~")
+        text = plain(piece.text)
         if piece.op == ADDED and text.strip():
             out.append(f"**{text.strip()}** ")
         elif piece.op == REMOVED and text.strip():
@@ -62,7 +70,7 @@ def marked(change: Change) -> str:
 
 
 def _quoted(text: str) -> list[str]:
-    return [f"> {line}" if line else ">" for line in text.splitlines()]
+    return [f"> {plain(line)}" if line else ">" for line in text.splitlines()]
 
 
 def to_csv(trace: Trace) -> str:
