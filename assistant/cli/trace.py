@@ -49,9 +49,9 @@ def print_trace(traced) -> None:
                 print(printable(f"  {row.other.label()}"))
             if row.change is not None:
                 added, removed = row.change.words("added"), row.change.words("removed")
-                print(indented(f"changed since the row before ({row.change.ratio:.0%} the "
-                              f"same): + {' | '.join(added) or '—'}   − "
-                              f"{' | '.join(removed) or '—'}"))
+                since = row.changed_since.label() if row.changed_since else "the row before"
+                print(indented(f"changed since {since} ({row.change.ratio:.0%} the same): "
+                              f"+ {' | '.join(added) or '—'}   − {' | '.join(removed) or '—'}"))
         if row.views:
             names = ", ".join(view.submitter for view in row.views[:12])
             more = f", +{len(row.views) - 12}" if len(row.views) > 12 else ""

@@ -55,13 +55,15 @@ def _row(row: TraceRow, lang: str, counterpart) -> str:
     head = (f'<div class="row-head open-row" tabindex="0" title="{words["open"]}" '
             f'data-open="{html.escape(p.id)}">{date} {html.escape(p.label(lang))}</div>'
             f'<div class="meta">{html.escape(meta)}</div>')
-    change = _change(row.change, words) if row.change is not None else ""
+    change = _change(row, lang, words) if row.change is not None else ""
     return (f'<div class="row" data-document="{html.escape(row.document)}">{head}'
             f'{paragraph_block(p, lang, counterpart)}{change}{_views(row, lang)}'
             f'</div>')
 
 
-def _change(change: Change, words: dict) -> str:
+def _change(row: TraceRow, lang: str, words: dict) -> str:
+    change: Change = row.change
+    since = html.escape(row.changed_since.label(lang)) if row.changed_since else ""
     pieces = []
     for piece in change.pieces:
         text = html.escape(piece.text)
@@ -71,7 +73,7 @@ def _change(change: Change, words: dict) -> str:
             pieces.append(f'<del title="{words["removed"]}">{text}</del>')
         else:
             pieces.append(text)
-    return (f'<div class="change"><span class="meta">{words["changed"]} '
+    return (f'<div class="change"><span class="meta">{words["changed"].format(label=since)} '
             f'({change.ratio:.0%}):</span> {"".join(pieces)}</div>')
 
 

@@ -12,10 +12,10 @@ from index.trace.model import Trace, TraceRow
 
 CSV_COLUMNS = ("date", "document", "title", "kind", "whose_words", "citation", "language",
                "text", "other_language_citation", "other_language_text", "similarity",
-               "views_count", "views", "added", "removed")
+               "views_count", "views", "changed_since", "added", "removed")
 SILENT = {"en": "silent on this theme", "zh": "未涉及这一主题"}
 VIEWS = {"en": "Views submitted", "zh": "所载各方观点"}
-CHANGED = {"en": "Changed since the row before", "zh": "与上一行相比的变化"}
+CHANGED = {"en": "Changed since {label}", "zh": "与{label}相比的变化"}
 # Document text stays text in any Markdown viewer: no HTML, link, image or emphasis from it.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>#|])")
 
@@ -45,7 +45,8 @@ def _row_markdown(row: TraceRow, lang: str, views_listed: int) -> list[str]:
         if row.other is not None:
             lines += [f"{plain(row.other.label())}:", "", *_quoted(row.other.text), ""]
         if row.change is not None:
-            lines += [f"{CHANGED[lang]}: {marked(row.change)}", ""]
+            since = plain(row.changed_since.label(lang)) if row.changed_since else ""
+            lines += [f"{CHANGED[lang].format(label=since)}: {marked(row.change)}", ""]
     if row.views:
         listed = "; ".join(plain(f"{v.submitter} ({v.paragraph.label()})")
                            for v in row.views[:views_listed])
@@ -86,6 +87,7 @@ def to_csv(trace: Trace) -> str:
             p.text if p else "", other.label() if other else "", other.text if other else "",
             f"{row.similarity:.4f}" if p else "", len(row.views),
             "; ".join(f"{v.submitter}: {v.paragraph.label()}" for v in row.views),
+            row.changed_since.label() if row.changed_since else "",
             " | ".join(change.words(ADDED)) if change else "",
             " | ".join(change.words(REMOVED)) if change else ""])
     return buffer.getvalue()

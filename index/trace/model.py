@@ -36,7 +36,8 @@ class TraceRow:
     voice: str = ""  # agreed, secretariat, record, view
     similarity: float = 0.0  # the paragraph's cosine similarity to the theme
     views: tuple[View, ...] = ()
-    change: Change | None = None  # against the previous row that has a paragraph
+    change: Change | None = None  # against the latest earlier row that says nearly the same
+    changed_since: Paragraph | None = None  # that row's paragraph
 
     @property
     def silent(self) -> bool:
@@ -70,7 +71,9 @@ class TraceRow:
                           lang=self.paragraph.lang, whose=self.whose(lang), voice=self.voice,
                           similarity=round(self.similarity, 4), text=self.paragraph.text,
                           other=self.other.to_record() if self.other else None,
-                          change=self.change.to_record() if self.change else None)
+                          change=self.change.to_record() if self.change else None,
+                          changed_since=(self.changed_since.label() if self.changed_since
+                                         else None))
         return record
 
 

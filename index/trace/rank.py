@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
 from index.errors import ConfigError, NotFoundError
@@ -96,7 +96,7 @@ def trace(retriever: Retriever, theme: str, documents=(), settings: TraceSetting
     rows = [_row(owner, groups[owner], scored[owner], loaded, retriever, query.lang, gate)
             for owner in wanted]
     rows.sort(key=lambda row: (row.date == "", row.date, row.document))
-    return Trace(theme, query.lang, tuple(_with_changes(rows, retriever, settings)))
+    return Trace(theme, query.lang, tuple(_with_changes(rows, settings)))
 
 
 def _documents(loaded) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
@@ -229,19 +229,21 @@ def _in_language(paragraph: Paragraph, lang: str, catalogue) -> tuple[Paragraph,
     return paragraph, other
 
 
-def _with_changes(rows: list[TraceRow], retriever, settings: TraceSettings) -> list[TraceRow]:
-    """Each row with what changed since the row before that has a paragraph, compared in a
-    language both have; none when they are not close."""
-    out, previous = [], None
+def _with_changes(rows: list[TraceRow], settings: TraceSettings) -> list[TraceRow]:
+    """Each row with what changed since the latest earlier row that says nearly the same
+    (a 2019 principle restated in 2023, with the Chair's compilation between them), compared
+    in a language both have; none when no earlier row is close."""
+    out: list[TraceRow] = []
     for row in rows:
-        if row.paragraph is not None and previous is not None:
-            pair = _same_language(previous, row)
-            if pair is not None:
-                change = word_diff(pair[0].text, pair[1].text, settings.close_ratio)
-                row = TraceRow(**{**row.__dict__, "change": change})
-        out.append(row)
         if row.paragraph is not None:
-            previous = row
+            for earlier in reversed(out):
+                pair = _same_language(earlier, row) if earlier.paragraph is not None else None
+                change = word_diff(pair[0].text, pair[1].text, settings.close_ratio) if pair \
+                    else None
+                if change is not None:
+                    row = replace(row, change=change, changed_since=earlier.paragraph)
+                    break
+        out.append(row)
     return out
 
 
