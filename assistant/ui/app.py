@@ -17,16 +17,18 @@ from . import html as render
 from .handlers import Conversation, Handlers
 from .library import BUSY, documents_html, preview_html
 from .login import LoginGuard
-from .trace_html import CSS as TRACE_CSS, OPEN_ON_CLICK as OPEN_ROW_ON_CLICK
+from .trace_html import CSS as TRACE_CSS
 
-# The library listing's js_on_load: a click (or Enter) on a document's row asks for it.
-OPEN_ON_CLICK = """
-function ask(event) {
-  const row = event.target.closest('[data-document]');
-  if (row) trigger('click', {document: row.dataset.document});
-}
+def open_on_click(attribute: str, key: str) -> str:
+    """A listing's js_on_load: a click (or Enter) on an element carrying data-ATTRIBUTE asks
+    for it, as the event value KEY (a document of the library, a row of a trace)."""
+    return f"""
+function ask(event) {{
+  const row = event.target.closest('[data-{attribute}]');
+  if (row) trigger('click', {{{key}: row.dataset.{attribute}}});
+}}
 element.addEventListener('click', ask);
-element.addEventListener('keydown', function (event) { if (event.key === 'Enter') ask(event); });
+element.addEventListener('keydown', function (event) {{ if (event.key === 'Enter') ask(event); }});
 """
 
 
@@ -88,7 +90,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                         gr.Markdown(f"#### {both(LABELS['listing'])}")
                         # a click on a listed document opens it (its doc id in data-document)
                         listing = gr.HTML(documents_html(handlers.library.documents()),
-                                          elem_id="indexed-documents", js_on_load=OPEN_ON_CLICK)
+                                          elem_id="indexed-documents",
+                                          js_on_load=open_on_click("document", "document"))
                     with gr.Column(scale=1):
                         document_html = gr.HTML(elem_id="document-view")
                 with gr.Accordion(both(LABELS["library"]), open=False,
@@ -130,7 +133,8 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                     trace_csv = gr.DownloadButton(both(LABELS["trace_csv"]), visible=False,
                                                   elem_id="trace-csv")
                 # a click on a row opens its paragraph in the Documents tab
-                trace_result = gr.HTML(elem_id="trace-result", js_on_load=OPEN_ROW_ON_CLICK)
+                trace_result = gr.HTML(elem_id="trace-result",
+                                       js_on_load=open_on_click("open", "paragraph"))
                 with gr.Row():
                     trace_question = gr.Textbox(label=both(LABELS["trace_question"]),
                                                 elem_id="trace-question", scale=5,

@@ -26,17 +26,6 @@ CSS = """
 .trace details.views { font-size: 0.9em; }
 """
 
-# A click on a row (or Enter on it) asks for its paragraph in the Documents tab.
-OPEN_ON_CLICK = """
-function open(event) {
-  const row = event.target.closest('[data-open]');
-  if (row) trigger('click', {paragraph: row.dataset.open});
-}
-element.addEventListener('click', open);
-element.addEventListener('keydown', function (event) { if (event.key === 'Enter') open(event); });
-"""
-
-
 def trace_view(trace: Trace, counterpart) -> str:
     rows = "".join(_row(row, trace.lang, counterpart) for row in trace.rows)
     return f'<div class="trace" lang="{html.escape(trace.lang)}">{rows}</div>'
