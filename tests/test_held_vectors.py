@@ -95,3 +95,16 @@ def test_a_set_inside_a_held_one_is_taken_from_its_rows_not_read_again(fake_retr
     # Not inside anything held (another generation): read from the store.
     held.nearest(reads, replace(loaded, stamp="next"), ("doc", "another"), ids, vector, 10)
     assert [set(asked) for asked in reads.asked] == [set(ids)]
+
+
+def test_a_language_warmed_up_is_searched_without_a_read(fake_retriever):
+    fake_retriever.held = HeldVectors()
+    fake_retriever.warm_up()
+    loaded = fake_retriever.catalogue.current()
+    reads = CountingReads(fake_retriever.snapshot(loaded.stamp))
+    lang = loaded.langs[0]
+    vector = fake_retriever.store.embedder.embed_query("human control")
+    found = fake_retriever.held.nearest(reads, loaded, ("lang", lang), loaded.by_lang[lang],
+                                        vector, 3, len(loaded.by_lang[lang]))
+    assert len(found) == 3 and reads.asked == []  # held by warm_up: scored without a read
+    fake_retriever.held = HeldVectors()  # the session's retriever as other tests found it

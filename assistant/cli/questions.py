@@ -167,6 +167,7 @@ def cmd_ui(args, settings: Settings) -> int:
     from ..ui.handlers import Handlers
 
     retriever = build_retriever(settings)
+    retriever.warm_up()  # the first question in each language is not the one that waits
     handlers = Handlers(retriever, make_chat_model(settings), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
     if settings.ui_host not in LOOPBACK and auth is None:

@@ -19,6 +19,8 @@ METRICS = [
     ("index: keyword file brought in line (assistant index)", "index.keyword_file_s", "s", None),
     ("startup: Catalogue load (held documents + keyword file checked)", "serve.catalogue_s",
      "s", 10),
+    ("startup: then each language's vectors held (Retriever.warm_up)", "serve.warm_up_s", "s",
+     None),
     ("startup: then the first search", "serve.first_search_s", "s", None),
     ("keyword file on disk", "serve.keyword_file_mb", "MB", None),
     ("Retriever.search p50", "serve.search_ms.p50", "ms", None),

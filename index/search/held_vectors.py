@@ -48,9 +48,13 @@ class _Held:
 
     def rows_of(self, ids) -> list[int] | None:
         """The rows of ``ids``, or None when this set does not hold every one of them."""
-        rows = self.rows
-        found = [rows.get(pid) for pid in ids]
-        return None if any(row is None for row in found) else found
+        rows, found = self.rows, []
+        for pid in ids:  # most sets asked about hold none of them: stop at the first missing
+            row = rows.get(pid)
+            if row is None:
+                return None
+            found.append(row)
+        return found
 
 
 class HeldVectors:
@@ -61,12 +65,13 @@ class HeldVectors:
         self._held: OrderedDict[object, _Held] = OrderedDict()
         self._lock = threading.Lock()
 
-    def nearest(self, snapshot, loaded, key, ids, vector: list[float], k: int,
+    def nearest(self, snapshot, loaded, key, ids, vector: list[float] | None, k: int,
                 largest: int = MAX_HELD_SET) -> list[tuple[str, float]] | None:
         """The ``k`` paragraphs of ``ids`` nearest ``vector`` as (id, cosine similarity), best
         first; None when the set is larger than ``largest`` and no held set holds it (the
         caller asks Chroma). ``loaded``: the catalogue generation searched (its stamp,
-        paragraphs, versions)."""
+        paragraphs, versions). With no ``vector`` the set is only brought into memory
+        (``Retriever.warm_up``)."""
         if not ids:
             return []
         with self._lock:
@@ -78,7 +83,7 @@ class HeldVectors:
             if cover is not None:
                 inside = [cover.ids[row] for row in rows]
                 if len(ids) > largest:  # scored in place, not copied
-                    return _best(inside, cover.matrix[rows], vector, k)
+                    return [] if vector is None else _best(inside, cover.matrix[rows], vector, k)
                 held = _Held(loaded.stamp, inside, cover.matrix[rows],
                              _versions_of(inside, loaded))
             elif len(ids) > largest:
@@ -86,7 +91,7 @@ class HeldVectors:
             else:
                 held = _brought_up_to_date(held, snapshot, loaded, ids)
             self._keep(key, held)
-        return _best(held.ids, held.matrix, vector, k)
+        return _best(held.ids, held.matrix, vector, k) if vector is not None else []
 
     def _holding(self, ids, stamp: str, key) -> tuple[_Held | None, list[int] | None]:
         """A held set of generation ``stamp`` holding every one of ``ids``, and their rows."""

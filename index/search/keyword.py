@@ -18,6 +18,7 @@ import math
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
@@ -104,6 +105,14 @@ def tokenize(text: str) -> list[str]:
             # An all-capital abbreviation is not a plural: "LAWS" must not become "law".
             tokens.append(lower if word.isupper() else _stem(lower))
     return tokens
+
+
+@lru_cache(maxsize=1024)
+def query_terms(query: str) -> tuple[str, ...]:
+    """A query's distinct index terms, in order. Kept: a question naming a State searches each
+    of its submissions with the same words (74 at 100,000 records), and tokenizing them again
+    each time was half of such a search (0.53 of 0.97 s)."""
+    return tuple(dict.fromkeys(tokenize(query)))
 
 
 def _number(value, name: str) -> float:
@@ -204,7 +213,7 @@ class KeywordIndex:
         get = scores.get
         # Each distinct term counts once: a glossary expansion that repeats a word must not
         # outweigh the user's own words.
-        for term in dict.fromkeys(tokenize(query)):
+        for term in query_terms(query):
             posting = self._postings.get(term)
             if not posting:
                 continue

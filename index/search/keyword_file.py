@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ConfigError, StoreError
-from index.search.keyword import best_scored, tokenize
+from index.search.keyword import best_scored, query_terms, tokenize
 
 SCHEMA = """
 PRAGMA journal_mode = WAL;
@@ -255,7 +255,7 @@ class KeywordFile:
             raise ConfigError(f"k must be an integer, got {k!r}")
         if k <= 0:
             raise ConfigError(f"k must be > 0, got {k}")
-        terms = tuple(dict.fromkeys(tokenize(query)))  # each distinct term counts once
+        terms = query_terms(query)  # each distinct term counts once
         if not terms:
             return []
         paragraphs, scores = self._scored(terms)
