@@ -63,6 +63,7 @@ class HeldVectors:
 
     def __init__(self) -> None:
         self._held: OrderedDict[object, _Held] = OrderedDict()
+        self._count = 0  # vectors held, all sets together (summed at each keep: 1 M additions)
         self._lock = threading.Lock()
 
     def nearest(self, snapshot, loaded, key, ids, vector: list[float] | None, k: int,
@@ -106,19 +107,27 @@ class HeldVectors:
 
     def _keep(self, key, held: _Held) -> None:
         with self._lock:
-            self._held[key] = held
-            self._held.move_to_end(key)
-            while (len(self._held) > 1 and
-                   sum(len(h.ids) for h in self._held.values()) > MAX_HELD_VECTORS):
-                self._held.popitem(last=False)
+            old = self._held.pop(key, None)
+            self._count += len(held.ids) - (len(old.ids) if old is not None else 0)
+            self._held[key] = held  # the most recently used, last
+            while len(self._held) > 1 and self._count > MAX_HELD_VECTORS:
+                _, gone = self._held.popitem(last=False)
+                self._count -= len(gone.ids)
 
 
 def _best(ids: list[str], matrix: np.ndarray, vector, k: int) -> list[tuple[str, float]]:
+    """The ``k`` rows most similar to ``vector``, best first, ties in row order. Only the
+    rows at or above the k-th similarity are sorted (sorting all 80,590 of a language for
+    each wording cost ~5 ms)."""
     if not ids:
         return []
     query = np.asarray(vector, dtype=np.float32)
     similarities = matrix @ (query / (np.linalg.norm(query) or 1.0))
-    order = np.argsort(-similarities, kind="stable")[:k]
+    rows = np.arange(len(similarities))
+    if 0 < k < len(similarities):
+        kth = np.partition(similarities, len(similarities) - k)[len(similarities) - k]
+        rows = np.flatnonzero(similarities >= kth)  # every row tied with the k-th stays
+    order = rows[np.argsort(-similarities[rows], kind="stable")][:k]
     return [(ids[i], float(similarities[i])) for i in order]
 
 

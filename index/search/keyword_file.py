@@ -259,11 +259,12 @@ class KeywordFile:
         if not terms:
             return []
         paragraphs, scores = self._scored(terms)
+        numbers = None
         if among is not None:
-            keep = np.zeros(len(scores), dtype=bool)
-            keep[[paragraphs.numbers[pid] for pid in among if pid in paragraphs.numbers]] = True
-            scores = np.where(keep, scores, 0.0)
-        return best_scored(scores, paragraphs.ids, k)
+            known = paragraphs.numbers
+            numbers = np.unique(np.fromiter((known[pid] for pid in among if pid in known),
+                                            dtype=np.int64))
+        return best_scored(scores, paragraphs.ids, k, numbers)
 
     def _scored(self, terms: tuple[str, ...]) -> tuple[_Paragraphs, np.ndarray]:
         """Every paragraph's BM25 score for ``terms``; the last query's are kept (never

@@ -7,6 +7,7 @@ nearest valid paragraphs — never a paraphrase or a neighbour passed off as the
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from index.errors import NotFoundError, QueryError
 from index.language import detect_lang
@@ -62,10 +63,30 @@ def _names_reply(lowered: str, reply: str, submitters: list[str]) -> int:
     return 1 if submitters and names_in(heading, submitters) else 0
 
 
+_numbered: tuple[object, dict[str, list[Paragraph]]] | None = None
+
+
+def _by_number(catalogue: Catalogue) -> dict[str, list[Paragraph]]:
+    """The paragraphs by locator without the counted mark ("3" for "#3" and "3"), built once
+    per generation of the catalogue: "para. 1" at 100,000 records read the locator of every
+    one of 131,000 records (0.3 s a question)."""
+    global _numbered
+    loaded = catalogue.current()
+    cached = _numbered
+    if cached is None or cached[0] is not loaded:
+        index: dict[str, list[Paragraph]] = defaultdict(list)
+        for p in loaded.paragraphs.values():
+            index[p.locator.lstrip("#")].append(p)
+        cached = _numbered = (loaded, dict(index))
+    return cached[1]
+
+
 def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
     """Every paragraph a locator matches (any language)."""
     out = []
-    for p in catalogue.paragraphs.values():
+    candidates = (_by_number(catalogue).get(loc.number.lstrip("#"), [])
+                  if loc.number is not None else catalogue.paragraphs.values())
+    for p in candidates:
         if loc.symbol and p.symbol != loc.symbol:
             continue
         if loc.part and p.part != loc.part:

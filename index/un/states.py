@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from index.errors import ConfigError
@@ -37,6 +38,7 @@ def load_states(path: Path = STATES_FILE) -> tuple[Submitter, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)  # a question naming a State matches it against every reply part
 def _pattern(name: str) -> re.Pattern:
     if not name.isascii():  # Chinese: no word boundaries to look for
         return re.compile(re.escape(name))
