@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 
 from index.errors import AssistantError, QueryError
@@ -167,7 +168,9 @@ def cmd_ui(args, settings: Settings) -> int:
     from ..ui.handlers import Handlers
 
     retriever = build_retriever(settings)
-    retriever.warm_up()  # the first question in each language is not the one that waits
+    # The languages' vectors are read while the page already answers: a question in a language
+    # not read yet waits for that read, not for a second one.
+    threading.Thread(target=retriever.warm_up, name="warm-up", daemon=True).start()
     handlers = Handlers(retriever, make_chat_model(settings), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
     if settings.ui_host not in LOOPBACK and auth is None:

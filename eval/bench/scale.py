@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -97,8 +98,14 @@ def serve_phase(questions: int, path: str | None, port: int | None, keywords: st
     loaded = retriever.catalogue.current()
     after_catalogue = memory_mb()
     items, k = load_qa(QA)[:questions], retriever.candidates
-    warm_up_s = _timed(retriever.warm_up)[1]  # as the page does before it serves
+    # As the page does: the languages' vectors read beside the first search; the timed pass
+    # starts once they are held (warm_up_s: from the start of the read to the end).
+    started = time.perf_counter()
+    warming = threading.Thread(target=retriever.warm_up)
+    warming.start()
     first_search_s = _timed(lambda: retriever.search(items[0].question, 5))[1]
+    warming.join()
+    warm_up_s = round(time.perf_counter() - started, 3)
     for item in items[:5]:
         retriever.search(item.question, 5, list(item.history))  # warm jieba and Chroma
     search_ms, keyword_ms, dense_ms, unfiltered_ms, asked = [], [], [], [], []

@@ -65,6 +65,7 @@ class HeldVectors:
         self._held: OrderedDict[object, _Held] = OrderedDict()
         self._count = 0  # vectors held, all sets together (summed at each keep: 1 M additions)
         self._lock = threading.Lock()
+        self._reading: dict[object, threading.Lock] = {}  # key -> held while it is read
 
     def nearest(self, snapshot, loaded, key, ids, vector: list[float] | None, k: int,
                 largest: int = MAX_HELD_SET) -> list[tuple[str, float]] | None:
@@ -90,9 +91,22 @@ class HeldVectors:
             elif len(ids) > largest:
                 return None
             else:
-                held = _brought_up_to_date(held, snapshot, loaded, ids)
+                held = self._read(key, held, snapshot, loaded, ids)
             self._keep(key, held)
         return _best(held.ids, held.matrix, vector, k) if vector is not None else []
+
+    def _read(self, key, held: _Held | None, snapshot, loaded, ids) -> _Held:
+        """The set's rows for ``loaded``'s generation, read by one thread at a time: a question
+        arriving while the page's warm-up reads its language waits for that read instead of
+        making its own (80,590 vectors, 3-6 s at 100,000 records)."""
+        with self._lock:
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            with self._lock:
+                done = self._held.get(key)
+            if done is not None and done.stamp == loaded.stamp:
+                return done
+            return _brought_up_to_date(done or held, snapshot, loaded, ids)
 
     def _holding(self, ids, stamp: str, key) -> tuple[_Held | None, list[int] | None]:
         """A held set of generation ``stamp`` holding every one of ``ids``, and their rows."""

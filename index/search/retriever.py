@@ -52,8 +52,8 @@ class Retriever:
         self._snapshot: tuple[str, object] | None = None  # (generation, the store's snapshot)
 
     def warm_up(self) -> None:
-        """Bring each language's vectors into memory before the page serves, not at its first
-        question in that language (at 100,000 records: 3-6 s, index.search.held_vectors)."""
+        """Bring each language's vectors into memory (at 100,000 records: 5-7 s); the page runs
+        it beside its first questions, not before them (index.search.held_vectors)."""
         loaded = self.catalogue.current()
         snapshot = self.snapshot(loaded.stamp)
         for lang in loaded.langs:
