@@ -110,27 +110,30 @@ def test_a_language_warmed_up_is_searched_without_a_read(fake_retriever):
     fake_retriever.held = HeldVectors()  # the session's retriever as other tests found it
 
 
-def test_two_searches_of_a_set_not_held_yet_read_it_once(fake_retriever):
+def test_a_search_while_another_reads_its_set_asks_chroma_instead_of_reading_twice(
+        fake_retriever):
     import threading
     import time
 
     class SlowReads(CountingReads):
         def vectors(self, ids):
-            time.sleep(0.2)  # long enough for the second search to arrive during the read
+            time.sleep(0.3)  # long enough for the second search to arrive during the read
             return super().vectors(ids)
 
     loaded = fake_retriever.catalogue.current()
     reads, held = SlowReads(fake_retriever.store.snapshot()), HeldVectors()
     vector = fake_retriever.store.embedder.embed_query("human control")
-    found = []
+    ids = loaded.by_lang["en"]
 
-    def search():
-        found.append(held.nearest(reads, loaded, ("lang", "en"), loaded.by_lang["en"], vector,
-                                  5, 10**6))
+    def first():
+        found.append(held.nearest(reads, loaded, ("lang", "en"), ids, vector, 5, 10**6))
 
-    threads = [threading.Thread(target=search) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(reads.asked) == 1 and found[0] == found[1] and len(found[0]) == 5
+    found: list = []
+    reader = threading.Thread(target=first)
+    reader.start()
+    time.sleep(0.1)
+    assert held.nearest(reads, loaded, ("lang", "en"), ids, vector, 5, 10**6) is None
+    reader.join()
+    assert len(reads.asked) == 1 and len(found[0]) == 5
+    # once read, the set is held: the next search is answered from it
+    assert held.nearest(reads, loaded, ("lang", "en"), ids, vector, 5, 10**6) == found[0]

@@ -168,8 +168,9 @@ def cmd_ui(args, settings: Settings) -> int:
     from ..ui.handlers import Handlers
 
     retriever = build_retriever(settings)
-    # The languages' vectors are read while the page already answers: a question in a language
-    # not read yet waits for that read, not for a second one.
+    # The languages' vectors are read while the page already answers: a question meanwhile is
+    # searched by Chroma's filtered query (index.search.held_vectors), neither waiting nor
+    # reading them twice.
     threading.Thread(target=retriever.warm_up, name="warm-up", daemon=True).start()
     handlers = Handlers(retriever, make_chat_model(settings), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
