@@ -38,9 +38,9 @@ class TraceSettings:
     """Named cut-offs of a trace, checked when built. A document addresses the theme when its
     own text's best paragraph is
 
-    - near the library's closest: a cosine similarity within ``margin`` of the best any
-      document reaches, and at least ``min_similarity`` (a cross-language pair raised by the
-      retriever's cross-language offset first); or
+    - near the closest of the documents traced: a cosine similarity within ``margin`` of the
+      best any of them reaches, and at least ``min_similarity`` (a document only in the other
+      language raised by the theme's language gap first, index.trace.scoring); or
     - among the documents that use the theme's words most, in the theme's language: a BM25
       score of at least ``keyword_share`` of the best document's and at least
       ``min_keyword_score``, holding at least ``keyword_coverage`` of the theme's terms, with
@@ -49,7 +49,7 @@ class TraceSettings:
     Relative to the library because a short theme's similarities run low and vary by theme
     (0.25-0.60 for paragraphs on it, 0.10-0.45 for the rest). Set by reading traces of themes
     written for the purpose and never of eval/themes.jsonl (README, "How the wording moved").
-    ``close_ratio``: consecutive paragraphs sharing this much of their wording show a change.
+    ``close_ratio``: a row sharing this much of an earlier row's wording shows what changed.
     """
 
     margin: float = 0.10
