@@ -63,20 +63,21 @@ def _names_reply(lowered: str, reply: str, submitters: list[str]) -> int:
     return 1 if submitters and names_in(heading, submitters) else 0
 
 
-_numbered: tuple[object, dict[str, list[Paragraph]]] | None = None
+_numbered: tuple[object, dict[str, list[str]]] | None = None
 
 
-def _by_number(catalogue: Catalogue) -> dict[str, list[Paragraph]]:
-    """The paragraphs by locator without the counted mark ("3" for "#3" and "3"), built once
-    per generation of the catalogue: "para. 1" at 100,000 records read the locator of every
-    one of 131,000 records (0.3 s a question)."""
+def _by_number(catalogue: Catalogue) -> dict[str, list[str]]:
+    """The ids of the paragraphs by locator without the counted mark ("3" for "#3" and "3"),
+    built once per generation of the catalogue: "para. 1" at 100,000 records read the locator
+    of every one of 131,000 records (0.3 s a question). Ids, not paragraphs: the paragraphs
+    are read from the generation itself when a locator is resolved."""
     global _numbered
     loaded = catalogue.current()
     cached = _numbered
     if cached is None or cached[0] is not loaded:
-        index: dict[str, list[Paragraph]] = defaultdict(list)
-        for p in loaded.paragraphs.values():
-            index[p.locator.lstrip("#")].append(p)
+        index: dict[str, list[str]] = defaultdict(list)
+        for pid, p in loaded.paragraphs.items():
+            index[p.locator.lstrip("#")].append(pid)
         cached = _numbered = (loaded, dict(index))
     return cached[1]
 
@@ -84,8 +85,12 @@ def _by_number(catalogue: Catalogue) -> dict[str, list[Paragraph]]:
 def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
     """Every paragraph a locator matches (any language)."""
     out = []
-    candidates = (_by_number(catalogue).get(loc.number.lstrip("#"), [])
-                  if loc.number is not None else catalogue.paragraphs.values())
+    paragraphs = catalogue.paragraphs
+    if loc.number is None:
+        candidates = list(paragraphs.values())
+    else:
+        ids = _by_number(catalogue).get(loc.number.lstrip("#"), ())
+        candidates = [paragraphs[pid] for pid in ids if pid in paragraphs]
     for p in candidates:
         if loc.symbol and p.symbol != loc.symbol:
             continue
