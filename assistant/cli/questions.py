@@ -161,6 +161,13 @@ def cmd_eval(args, settings: Settings) -> int:
     return 0
 
 
+def _warm_up(retriever) -> None:
+    try:
+        retriever.warm_up()
+    except AssistantError as exc:  # the searches read what they need themselves
+        print(f"warning: the languages' vectors were not read ahead: {exc}", file=sys.stderr)
+
+
 def cmd_ui(args, settings: Settings) -> int:
     from ..llm.factory import make_chat_model
     from ..services import build_retriever
@@ -171,7 +178,7 @@ def cmd_ui(args, settings: Settings) -> int:
     # The languages' vectors are read while the page already answers: a question meanwhile is
     # searched by Chroma's filtered query (index.search.held_vectors), neither waiting nor
     # reading them twice.
-    threading.Thread(target=retriever.warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, args=(retriever,), name="warm-up", daemon=True).start()
     handlers = Handlers(retriever, make_chat_model(settings), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
     if settings.ui_host not in LOOPBACK and auth is None:
