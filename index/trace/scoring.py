@@ -21,7 +21,7 @@ import numpy as np
 from index.models import Paragraph
 from index.search.fusion import fuse_ranked
 from index.search.passage_kinds import is_heading
-from index.search.retriever import brevity_prior
+from index.search.retriever import MAX_HELD_LANGUAGE, brevity_prior
 from index.search.routing import is_submission
 
 
@@ -37,21 +37,36 @@ class Scored:
 def score_documents(retriever, loaded, snapshot, groups: dict[str, frozenset[str]],
                     wanted: list[str], vectors, lang: str) -> dict[str, Scored]:
     """Document -> its paragraphs scored; ``vectors``: (wording, its vector) of the theme."""
-    dense = {owner: [_similarities(retriever, loaded, snapshot, owner, groups[owner], vector)
-                     for _, vector in vectors] for owner in wanted}
+    similarities = [_similarities(retriever, loaded, snapshot, groups, wanted, vector)
+                    for _, vector in vectors]
+    dense = {owner: [{pid: found[pid] for pid in groups[owner] if pid in found}
+                     for found in similarities] for owner in wanted}
     gap = _language_gap(dense, loaded, retriever.catalogue, lang,
                         retriever.settings.cross_language_offset)
     return {owner: _scored(retriever, loaded, groups[owner], dense[owner], vectors, lang, gap)
             for owner in wanted}
 
 
-def _similarities(retriever, loaded, snapshot, owner, ids, vector) -> dict[str, float]:
-    found = retriever.held.nearest(snapshot, loaded, ("trace", owner), ids, vector, len(ids))
-    if found is None:  # larger than a held set: Chroma's query filtered by the document
-        doc_ids = sorted({loaded.paragraphs[pid].doc_id for pid in ids})
-        found = snapshot.nearest_ids(vector, retriever.candidates,
-                                     where={"doc_id": {"$in": doc_ids}})
-    return dict(found)
+def _similarities(retriever, loaded, snapshot, groups, wanted, vector) -> dict[str, float]:
+    """Every paragraph's cosine similarity to ``vector``, from each language's vectors the
+    retriever already holds (one product a language, not one copy of every document's rows
+    beside them); a language not held (too large, or being read) by each document's own
+    filtered Chroma query."""
+    found: dict[str, float] = {}
+    for language in loaded.langs:
+        ids = loaded.by_lang[language]
+        held = retriever.held.nearest(snapshot, loaded, ("lang", language), ids, vector,
+                                      len(ids), MAX_HELD_LANGUAGE)
+        if held is not None:
+            found.update(held)
+            continue
+        for owner in wanted:
+            doc_ids = sorted({loaded.paragraphs[pid].doc_id for pid in groups[owner]
+                              if pid in ids})
+            if doc_ids:
+                found.update(snapshot.nearest_ids(vector, retriever.candidates, where={
+                    "$and": [{"doc_id": {"$in": doc_ids}}, {"lang": language}]}))
+    return found
 
 
 def _language_gap(dense, loaded, catalogue, lang: str, default: float) -> float:
