@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import AssistantError, QueryError, QueryTooLong
+from index.search.scope import Scope
 from index.trace.export import to_csv, to_markdown
 from index.trace.model import Trace
-from index.trace.rank import MAX_THEME_CHARS, trace
+from index.trace.rank import trace
 
 from .. import texts
 from ..answer import Answer
 from ..chain import answer_about
 from . import html as render
+from .scope_filter import unknown_document
 from .trace_html import trace_view
 
 MIN_DOCUMENTS_TO_OFFER = 2  # an answer citing this many documents offers "trace this theme"
@@ -41,7 +43,7 @@ class TraceTab:
         theme = (theme or "").strip()
         if not theme:
             return TraceResult(status=texts.both(texts.TRACE["empty"]))
-        missing = self._unknown(documents or [])
+        missing = unknown_document(Scope.of(documents or ()), self.retriever.catalogue)
         if missing:
             return TraceResult(status=texts.both(texts.TRACE["unknown"]).format(
                 document=render.escape_markdown(missing)))
@@ -49,7 +51,7 @@ class TraceTab:
             traced = trace(self.retriever, theme, documents or ())
         except QueryTooLong as exc:
             return TraceResult(status=texts.both(texts.TRACE["too_long"]).format(
-                length=exc.length, limit=MAX_THEME_CHARS))
+                length=exc.length, limit=exc.limit))
         except QueryError:
             return TraceResult(status=texts.both(texts.TRACE["no_words"]))
         shown = render.escape_markdown(theme)
@@ -84,11 +86,6 @@ class TraceTab:
             return False
         documents = {c.paragraph.owner for c in answer.citations}
         return len(documents) >= MIN_DOCUMENTS_TO_OFFER
-
-    def _unknown(self, documents: list[str]) -> str:
-        loaded = self.retriever.catalogue.current()
-        known = loaded.symbols | set(loaded.by_document)
-        return next((d for d in documents if d and d.strip() not in known), "")
 
     def _file(self, text: str, suffix: str) -> str:
         path = self.exports / f"trace-{uuid.uuid4().hex[:12]}.{suffix}"
