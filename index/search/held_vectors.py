@@ -32,6 +32,10 @@ MAX_HELD_SET = 5000  # a larger set is searched by Chroma with its filter
 # recently used sets go first. A State's submission is tens of paragraphs; a committee report,
 # thousands; a language (index.search.retriever.MAX_HELD_LANGUAGE), up to 100,000.
 MAX_HELD_VECTORS = 150_000
+# A held set this large, or holding this share of the records, may hold others (a language, a
+# report): only these are looked in for a set's rows (every held set: ~2 ms a submission once
+# ~1,300 were held).
+MIN_COVER, MIN_COVER_SHARE = 1000, 0.1
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class HeldVectors:
     def __init__(self) -> None:
         self._held: OrderedDict[object, _Held] = OrderedDict()
         self._count = 0  # vectors held, all sets together (summed at each keep: 1 M additions)
+        self._covers: dict[object, _Held] = {}  # the held sets that may hold others
         self._lock = threading.Lock()
         self._reading: dict[object, threading.Lock] = {}  # key -> held while it is read
 
@@ -98,7 +103,8 @@ class HeldVectors:
                 held = self._read(key, held, snapshot, loaded, ids)
                 if held is None:
                     return None
-            self._keep(key, held)
+            self._keep(key, held, covers=len(held.ids) >= min(
+                MIN_COVER, MIN_COVER_SHARE * len(loaded.paragraphs)))
         return _best(held.ids, held.matrix, vector, k) if vector is not None else []
 
     def _read(self, key, held: _Held | None, snapshot, loaded, ids) -> _Held | None:
@@ -115,18 +121,23 @@ class HeldVectors:
             reading.release()
 
     def _others(self, stamp: str, key) -> list[_Held]:
-        """The held sets of generation ``stamp`` other than ``key``'s, largest first."""
+        """The held sets that may hold others, of generation ``stamp``, other than ``key``'s,
+        largest first."""
         with self._lock:
-            others = [h for other, h in self._held.items() if other != key and h.stamp == stamp]
+            others = [h for other, h in self._covers.items() if other != key and h.stamp == stamp]
         return sorted(others, key=lambda h: -len(h.ids))
 
-    def _keep(self, key, held: _Held) -> None:
+    def _keep(self, key, held: _Held, covers: bool) -> None:
         with self._lock:
             old = self._held.pop(key, None)
             self._count += len(held.ids) - (len(old.ids) if old is not None else 0)
             self._held[key] = held  # the most recently used, last
+            self._covers.pop(key, None)
+            if covers:
+                self._covers[key] = held
             while len(self._held) > 1 and self._count > MAX_HELD_VECTORS:
-                _, gone = self._held.popitem(last=False)
+                gone_key, gone = self._held.popitem(last=False)
+                self._covers.pop(gone_key, None)
                 self._count -= len(gone.ids)
 
 
