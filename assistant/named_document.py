@@ -5,14 +5,14 @@ submission, without a word, reads as if the letter said it: the reader trusts th
 existence and misses that it is another document's. The named document is either a symbol
 ("A/79/88", "resolution 78/241") or the one document the question's words name by its identity
 card, clearly ahead of any other (the same rule that searches that document on its own,
-``index.search.retriever.routed_documents``).
+``index.search.routing.routed_documents``).
 """
 
 from __future__ import annotations
 
 from index.search.catalogue import Catalogue
 from index.search.query import Query
-from index.search.retriever import routed_documents
+from index.search.routing import routed_documents
 
 from .answer import Answer
 from .texts import FROM_ANOTHER_DOCUMENT

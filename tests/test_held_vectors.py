@@ -161,3 +161,40 @@ def test_a_search_while_another_reads_its_set_asks_chroma_instead_of_reading_twi
     assert len(reads.asked) == 1 and len(found[0]) == 5
     # once read, the set is held: the next search is answered from it
     assert held.nearest(reads, loaded, ("lang", "en"), ids, vector, 5, 10**6) == found[0]
+
+
+def test_while_the_warm_up_reads_the_languages_a_search_asks_chroma_for_them(
+        fake_retriever, monkeypatch):
+    import threading
+    import time
+
+    from index.store.snapshot import Snapshot
+
+    # As at 100,000 records: the unfiltered query brings too few of a language, and each
+    # language is larger than a set a search may read for itself.
+    monkeypatch.setattr("index.search.retriever.MAX_UNFILTERED_DEPTH", 5)
+    monkeypatch.setattr("index.search.retriever.MAX_HELD_SET", 10)
+    reads: list[tuple[str, int]] = []
+    original = Snapshot.vectors
+
+    def slow(self, ids):
+        ids = list(ids)
+        reads.append((threading.current_thread().name, len(ids)))
+        time.sleep(0.3)  # the search arrives while the warm-up reads
+        return original(self, ids)
+
+    monkeypatch.setattr(Snapshot, "vectors", slow)
+    fake_retriever.held = HeldVectors()
+    warming = threading.Thread(target=fake_retriever.warm_up, name="warm-up")
+    warming.start()
+    time.sleep(0.1)
+    assert fake_retriever.search("human control over weapons systems", 5)
+    searched_during = [n for name, n in reads if name != "warm-up"]
+    warming.join()
+    loaded = fake_retriever.catalogue.current()
+    assert searched_during == []
+    assert sorted(n for _, n in reads) == sorted(len(ids) for ids in loaded.by_lang.values())
+    reads.clear()
+    assert fake_retriever.search("human control over weapons systems", 5)
+    assert reads == []  # held now: no read at all
+    fake_retriever.held = HeldVectors()  # the session's retriever as other tests found it

@@ -33,6 +33,8 @@ def named_paragraphs(query: Query, catalogue: Catalogue) -> list[Paragraph]:
         loc = narrow_to_reply(catalogue, query.search_text, loc)
         for p in resolve(catalogue, loc):
             found.setdefault(p.id, p)
+    if not found:  # the look-up index is built by the first question naming a paragraph
+        return []
     order = reading_order(catalogue)
     return sorted(found.values(), key=lambda p: (p.lang != query.search_lang, order(p)))
 

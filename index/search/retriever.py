@@ -12,11 +12,13 @@ import math
 from index.errors import ConfigError
 from index.models import Hit, Paragraph
 from index.search.catalogue import Catalogue
-from index.search.held_vectors import HeldVectors
+from index.search.held_vectors import MAX_HELD_SET, HeldVectors
 from index.search.fusion import fuse_ranked
+from index.search.keyword import load_segmenter
 from index.search.lookup import named_paragraphs
 from index.search.query import MAX_QUESTION_CHARS, Query, Wording, analyse
 from index.search.result import Retrieval, Signal
+from index.search.routing import named_years, routed_documents
 from index.search.scope import Scope
 from index.search.settings import RetrievalSettings
 from index.store.paragraph_store import ParagraphStore
@@ -50,15 +52,25 @@ class Retriever:
         self.catalogue = Catalogue(store)
         self.held = HeldVectors()  # small sets' vectors, searched without a Chroma filter
         self._snapshot: tuple[str, object] | None = None  # (generation, the store's snapshot)
+        self._warming = False  # warm_up is reading the languages' vectors
 
     def warm_up(self) -> None:
-        """Bring each language's vectors into memory (at 100,000 records: 5-7 s); the page runs
-        it beside its first questions, not before them (index.search.held_vectors)."""
-        loaded = self.catalogue.current()
-        snapshot = self.snapshot(loaded.stamp)
-        for lang in loaded.langs:
-            self.held.nearest(snapshot, loaded, ("lang", lang), loaded.by_lang[lang], None, 0,
-                              MAX_HELD_LANGUAGE)
+        """Load jieba and bring each language's vectors into memory (at 100,000 records: 5-7 s);
+        the page runs it beside its first questions, not before them
+        (index.search.held_vectors). Meanwhile a question searches a language not yet held
+        with Chroma's filter (~0.3 s) instead of reading it too: an English first question
+        at 100,000 records read the 19,410 Chinese vectors itself while the warm-up read the
+        English ones, 3 s of its 7-9 s."""
+        self._warming = True
+        try:
+            load_segmenter()
+            loaded = self.catalogue.current()
+            snapshot = self.snapshot(loaded.stamp)
+            for lang in loaded.langs:
+                self.held.nearest(snapshot, loaded, ("lang", lang), loaded.by_lang[lang], None,
+                                  0, MAX_HELD_LANGUAGE)
+        finally:
+            self._warming = False
 
     def analyse(self, question: str, history=(), limit: int = MAX_QUESTION_CHARS,
                 scope: Scope | None = None) -> Query:
@@ -210,9 +222,10 @@ class Retriever:
                 by_lang[paragraphs[pid].lang].append((pid, score))
         for lang, found in by_lang.items():
             if len(found) < c:
+                largest = MAX_HELD_SET if self._warming else MAX_HELD_LANGUAGE
                 by_lang[lang] = self.held.nearest(
                     snapshot, loaded, ("lang", lang), loaded.by_lang[lang], vector, c,
-                    MAX_HELD_LANGUAGE) or snapshot.nearest_ids(vector, c, where={"lang": lang})
+                    largest) or snapshot.nearest_ids(vector, c, where={"lang": lang})
         return [(pid, score, lang) for lang, found in by_lang.items() for pid, score in found[:c]]
 
     def _dense_among(self, name: str, wording: Wording, vector, snapshot, loaded, key, ids,
@@ -257,24 +270,6 @@ def within(scope: tuple[frozenset[str], frozenset[str]] | None, **equals) -> dic
     if scope is not None:
         clauses.append({"doc_id": {"$in": sorted(scope[0]) or [""]}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def routed_documents(query: Query, loaded, scope=None, margin: float = 0.5) -> list[str]:
-    """The documents searched on their own: those the question names best by card, when
-    they are one document (its language versions) and the runner-up's score, relative to the
-    best, is at most ``margin``; only inside the scope asked of (``Catalogue.in_scope``)."""
-    best = [doc_id for doc_id, weight in query.documents_meant if weight >= 1.0
-            and (scope is None or doc_id in scope[0])]
-    owners = {loaded.cards.cards[d].symbol or d for d in best if d in loaded.cards.cards}
-    runner_up = max((w for _, w in query.documents_meant if w < 1.0), default=0.0)
-    return best if len(owners) == 1 and runner_up <= margin else []
-
-
-def named_years(query: Query, loaded) -> tuple[tuple[str, str], ...]:
-    """(doc_id, year) of each document the question names outright (weight 1), from its card."""
-    cards = loaded.cards.cards
-    return tuple((doc_id, cards[doc_id].year) for doc_id, weight in query.documents_meant
-                 if weight >= 1.0 and doc_id in cards and cards[doc_id].year)
 
 
 def unfiltered_depth(lang_counts: dict[str, int], candidates: int) -> int:

@@ -135,3 +135,22 @@ def voice_of(paragraph: Paragraph, card: IdentityCard | None) -> str:
     if is_submission(paragraph):
         return "view"
     return card.voice if card is not None else ""
+
+
+def routed_documents(query, loaded, scope=None, margin: float = 0.5) -> list[str]:
+    """The documents searched on their own: those the question (an index.search.query.Query)
+    names best by card, when they are one document (its language versions) and the
+    runner-up's score, relative to the best, is at most ``margin``; only inside the scope
+    asked of (``Catalogue.in_scope``)."""
+    best = [doc_id for doc_id, weight in query.documents_meant if weight >= 1.0
+            and (scope is None or doc_id in scope[0])]
+    owners = {loaded.cards.cards[d].symbol or d for d in best if d in loaded.cards.cards}
+    runner_up = max((w for _, w in query.documents_meant if w < 1.0), default=0.0)
+    return best if len(owners) == 1 and runner_up <= margin else []
+
+
+def named_years(query, loaded) -> tuple[tuple[str, str], ...]:
+    """(doc_id, year) of each document the question names outright (weight 1), from its card."""
+    cards = loaded.cards.cards
+    return tuple((doc_id, cards[doc_id].year) for doc_id, weight in query.documents_meant
+                 if weight >= 1.0 and doc_id in cards and cards[doc_id].year)
