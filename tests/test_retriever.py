@@ -157,12 +157,13 @@ def test_the_unfiltered_query_goes_deep_enough_for_the_smallest_language():
     assert unfiltered_depth({}, 60) == 60
 
 
-def test_the_dense_list_asks_one_unfiltered_query_and_holds_a_short_language(
+def test_the_dense_list_searches_each_language_held_and_asks_chroma_for_one_not_held(
         fake_retriever, monkeypatch):
-    """Over the whole library: one query without a filter; a language it brought fewer than
-    ``candidates`` of is searched from its vectors held in memory, the exact cosine ranking a
-    filtered query gives; one too large to hold is asked again with its filter. Each language
-    keeps at most ``candidates``, best first."""
+    """Over the whole library each language is searched from its vectors held in memory, the
+    exact cosine ranking a filtered query gives, without asking Chroma at all; a language too
+    large to hold comes from one query without a filter, then, when that brought fewer than
+    ``candidates`` of it, its filtered query. Each language keeps at most ``candidates``, best
+    first."""
     import index.search.retriever as retriever_module
     from index.search.retriever import unfiltered_depth
 
@@ -173,9 +174,9 @@ def test_the_dense_list_asks_one_unfiltered_query_and_holds_a_short_language(
     query = fake_retriever.analyse("Does IHL apply to lethal autonomous weapons systems?")
     vector = query.vector(query.standalone_wording, fake_retriever.store.embedder.embed_query)
     c = fake_retriever.candidates
+    fake_retriever.held = HeldVectors()
     found = fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
-    sizes = {lang: len(ids) for lang, ids in loaded.by_lang.items()}
-    assert snapshot.calls == [(unfiltered_depth(sizes, c), None)]  # no filtered query
+    assert snapshot.calls == []  # no query to Chroma: every language read and held
     for lang in loaded.langs:
         mine = [(pid, score) for pid, score, l in found if l == lang]
         assert 0 < len(mine) <= c and [s for _, s in mine] == sorted([s for _, s in mine],
@@ -188,8 +189,12 @@ def test_the_dense_list_asks_one_unfiltered_query_and_holds_a_short_language(
     monkeypatch.setattr(retriever_module, "MAX_HELD_LANGUAGE", 0)
     fake_retriever.held = HeldVectors()  # what is held already is searched whatever its size
     snapshot.calls.clear()
-    fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
+    again = fake_retriever.nearest_by_language(loaded, snapshot, vector, None)
+    sizes = {lang: len(ids) for lang, ids in loaded.by_lang.items()}
+    assert snapshot.calls[0] == (unfiltered_depth(sizes, c), None)
     assert snapshot.calls[1:] and all(set(where) == {"lang"} for _, where in snapshot.calls[1:])
+    assert {pid for pid, _, _ in again} == {pid for pid, _, _ in found}
+    fake_retriever.held = HeldVectors()
     # Inside a scope: one filtered query per language, as before.
     scope = fake_retriever.catalogue.in_scope(Scope.of(["CCW/GGE.1/2023/2"]))
     snapshot.calls.clear()

@@ -200,32 +200,33 @@ class Retriever:
     def nearest_by_language(self, loaded, snapshot, vector, scope):
         """(id, similarity, language) of the nearest paragraphs, ``candidates`` of each language.
 
-        A ``where`` on the language made Chroma read the metadata of every paragraph of that
-        language for each query (40 ms a wording at 10,000 records, against 2 ms unfiltered;
-        75-275 ms at 100,000). So over the whole library one query without a filter is split
-        by language here, deep enough to bring twice the candidates of the smallest language
-        if languages mixed (``unfiltered_depth``). They mostly do not: an English question's
-        neighbours are English. A language it brought fewer than ``candidates`` of is searched
-        from its vectors held in memory (index.search.held_vectors; up to MAX_HELD_LANGUAGE
-        records: 5 ms for 80,590 of 100,000 against 280 ms filtered), a larger one by Chroma
-        with its filter.
-        Inside a scope, one filtered query per language."""
+        Each language is searched from its vectors held in memory (index.search.held_vectors;
+        up to MAX_HELD_LANGUAGE records): exact, and cheaper than any query to Chroma (5 ms for
+        80,590 vectors of 100,000 records; over the eleven-document library 1-2 ms against
+        23 ms for the unfiltered query below, most of a search after embedding the question).
+        A language not held (larger, or not yet read by the warm-up while it runs) comes from
+        one query without a filter, split by language, deep enough to bring twice the
+        candidates of the smallest language if languages mixed (``unfiltered_depth``): a
+        ``where`` on the language made Chroma read the metadata of every paragraph of that
+        language for each query (75-275 ms at 100,000 records). When that brought too few of
+        it, Chroma's filtered query. Inside a scope, one filtered query per language."""
         langs, c = loaded.langs, self.candidates
         if scope is not None:
             return [(pid, score, lang) for lang in langs for pid, score in
                     snapshot.nearest_ids(vector, c, where=within(scope, lang=lang))]
-        paragraphs = loaded.paragraphs
-        by_lang: dict[str, list[tuple[str, float]]] = {lang: [] for lang in langs}
-        sizes = {lang: len(ids) for lang, ids in loaded.by_lang.items()}
-        for pid, score in snapshot.nearest_ids(vector, unfiltered_depth(sizes, c)):
-            if pid in paragraphs and paragraphs[pid].lang in by_lang:
-                by_lang[paragraphs[pid].lang].append((pid, score))
-        for lang, found in by_lang.items():
-            if len(found) < c:
-                largest = MAX_HELD_SET if self._warming else MAX_HELD_LANGUAGE
-                by_lang[lang] = self.held.nearest(
-                    snapshot, loaded, ("lang", lang), loaded.by_lang[lang], vector, c,
-                    largest) or snapshot.nearest_ids(vector, c, where={"lang": lang})
+        largest = MAX_HELD_SET if self._warming else MAX_HELD_LANGUAGE
+        by_lang = {lang: self.held.nearest(snapshot, loaded, ("lang", lang), loaded.by_lang[lang],
+                                           vector, c, largest) for lang in langs}
+        missing = {lang: [] for lang, found in by_lang.items() if found is None}
+        if missing:
+            paragraphs = loaded.paragraphs
+            sizes = {lang: len(ids) for lang, ids in loaded.by_lang.items()}
+            for pid, score in snapshot.nearest_ids(vector, unfiltered_depth(sizes, c)):
+                if pid in paragraphs and paragraphs[pid].lang in missing:
+                    missing[paragraphs[pid].lang].append((pid, score))
+            for lang, found in missing.items():
+                by_lang[lang] = found if len(found) >= c else snapshot.nearest_ids(
+                    vector, c, where={"lang": lang})
         return [(pid, score, lang) for lang, found in by_lang.items() for pid, score in found[:c]]
 
     def _dense_among(self, name: str, wording: Wording, vector, snapshot, loaded, key, ids,
