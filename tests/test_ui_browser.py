@@ -5,6 +5,7 @@ unless REQUIRE_BROWSER=1 (set by .ci/run, which installs it) turns that into a f
 """
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,7 @@ def test_markup_in_questions_and_documents_never_runs(server, browser):
     target = next(p for p in retriever.catalogue.paragraphs.values()
                   if p.symbol == "CCW/GGE.1/2023/2" and p.lang == "en" and p.number == "25")
     evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-    retriever.catalogue.paragraphs[target.id] = type(target)(**{**target.__dict__, "text": evil})
+    retriever.catalogue.paragraphs[target.id] = replace(target, text=evil)
     try:
         page = open_page(browser, url)
         ask(page, f"What was adopted on 19 May 2023? {evil}", 0)

@@ -1,5 +1,7 @@
 """The UI's handlers without a browser: streaming, history, sources, checks, export, escaping."""
 
+from dataclasses import replace
+
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
@@ -89,7 +91,7 @@ def test_markup_in_documents_and_answers_is_shown_as_text(fake_retriever):
                     citations=[Citation(1, paragraph, paragraph.label())])
     message = render.answer_message(answer, 1)
     assert "<script>" not in message and "<img" not in message and "&lt;script&gt;" in message
-    tampered = type(paragraph)(**{**paragraph.__dict__, "text": evil})
+    tampered = replace(paragraph, text=evil)
     block = render.paragraph_block(tampered, "en", lambda p: None)
     assert "<script>" not in block and "&lt;script&gt;alert(1)&lt;/script&gt;" in block
     panel = render.sources_panel([(1, answer)], fake_retriever.catalogue.counterpart)

@@ -8,6 +8,7 @@ its markers and symbols never become citations or clickable markers.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -123,7 +124,7 @@ def test_the_downloaded_export_is_the_same_inert_markdown(planted):
 @pytest.mark.parametrize("bad", BAD_INPUTS)
 def test_no_bad_input_opens_anything_in_the_export(planted, bad):
     paragraph = next(iter(planted.catalogue.paragraphs.values()))
-    tampered = type(paragraph)(**{**paragraph.__dict__, "text": f"Text {bad} end\n{bad}"})
+    tampered = replace(paragraph, text=f"Text {bad} end\n{bad}")
     answer = Answer(question=f"Q {bad}\n{bad}", lang="en", text=f"{bad} A claim [1]{bad}\n{bad}",
                     citations=[Citation(1, tampered, f"Label {bad}")], notice=f"Note {bad}")
     markdown = render.answer_markdown(answer)
@@ -203,7 +204,7 @@ def test_a_marker_no_citation_stands_behind_is_not_clickable(planted):
 
 def test_the_terminal_shows_control_characters_as_codes(planted, capsys):
     paragraph = next(iter(planted.catalogue.paragraphs.values()))
-    tampered = type(paragraph)(**{**paragraph.__dict__, "text": "red \x1b[31mtext\x1b[0m\x07"})
+    tampered = replace(paragraph, text="red \x1b[31mtext\x1b[0m\x07")
     answer = Answer(question="Q", lang="en", text="A claim\x1b]8;;https://evil\x07 [1]",
                     citations=[Citation(1, tampered, "Label\x1b[2J")])
     print_answer(answer)
