@@ -58,7 +58,7 @@ class Retriever:
         """Load jieba and bring each language's vectors into memory (at 100,000 records: 5-7 s);
         the page runs it beside its first questions, not before them
         (index.search.held_vectors). Meanwhile a question searches a language not yet held
-        with Chroma's filter (~0.3 s) instead of reading it too: an English first question
+        with Chroma (``nearest_by_language``) instead of reading it too: an English first question
         at 100,000 records read the 19,410 Chinese vectors itself while the warm-up read the
         English ones, 3 s of its 7-9 s."""
         self._warming = True
