@@ -76,9 +76,9 @@ class HeldVectors:
                 largest: int = MAX_HELD_SET) -> list[tuple[str, float]] | None:
         """The ``k`` paragraphs of ``ids`` nearest ``vector`` as (id, cosine similarity), best
         first; None when the set is larger than ``largest`` and no held set holds it, or
-        another thread is reading it (the caller asks Chroma). ``loaded``: the catalogue generation searched (its stamp,
-        paragraphs, versions). With no ``vector`` the set is only brought into memory
-        (``Retriever.warm_up``)."""
+        another thread is reading it (the caller asks Chroma). ``loaded``: the catalogue
+        generation searched (its stamp, paragraphs, versions). With no ``vector`` the set is
+        only brought into memory (``Retriever.warm_up``)."""
         if not ids:
             return []
         with self._lock:
@@ -88,19 +88,18 @@ class HeldVectors:
         if held is None or held.stamp != loaded.stamp:
             others = self._others(loaded.stamp, key)
             cover, rows = _holding(ids, others)
-            pieced = None if cover is not None or len(ids) > largest else _pieced(ids, others)
             if cover is not None:
                 inside = [cover.ids[row] for row in rows]
                 if len(ids) > largest:  # scored in place, not copied
                     return [] if vector is None else _best(inside, cover.matrix[rows], vector, k)
                 held = _Held(loaded.stamp, inside, cover.matrix[rows],
                              _versions_of(inside, loaded))
-            elif pieced is not None:
-                held = _Held(loaded.stamp, pieced[0], pieced[1], _versions_of(pieced[0], loaded))
             elif len(ids) > largest:
                 return None
             else:
-                held = self._read(key, held, snapshot, loaded, ids)
+                pieced = _pieced(ids, others)
+                held = (_Held(loaded.stamp, *pieced, _versions_of(pieced[0], loaded))
+                        if pieced is not None else self._read(key, held, snapshot, loaded, ids))
                 if held is None:
                     return None
             self._keep(key, held, covers=len(held.ids) >= min(

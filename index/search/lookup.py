@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.errors import NotFoundError, QueryError
 from index.language import detect_lang
@@ -33,10 +33,7 @@ def named_paragraphs(query: Query, catalogue: Catalogue) -> list[Paragraph]:
         loc = narrow_to_reply(catalogue, query.search_text, loc)
         for p in resolve(catalogue, loc):
             found.setdefault(p.id, p)
-    if not found:  # the look-up index is built by the first question naming a paragraph
-        return []
-    order = reading_order(catalogue)
-    return sorted(found.values(), key=lambda p: (p.lang != query.search_lang, order(p)))
+    return sorted(found.values(), key=lambda p: (p.lang != query.search_lang, document_order(p)))
 
 
 def narrow_to_reply(catalogue: Catalogue, text: str, loc: Locator) -> Locator:
@@ -70,17 +67,14 @@ def _names_reply(lowered: str, reply: str, submitters: list[str]) -> int:
 @dataclass
 class _Addresses:
     """One generation's paragraph ids by locator without the counted mark ("3" for "#3" and
-    "3"), by symbol and by item, and the reading-order keys found so far. At 100,000 records
-    "para. 1" read the locator of every one of 131,000 records (0.3 s a question), "第 2 段"
-    with no document sorted its 10,654 paragraphs 2 twice (0.19 s), and an item of a
-    document the library lacks read every record. Ids: the paragraphs are read from the
-    generation."""
+    "3"), by symbol and by item. At 100,000 records "para. 1" read the locator of every one
+    of 131,000 records (0.3 s a question), and an item of a document the library lacks read
+    every record. Ids: the paragraphs are read from the generation."""
 
     generation: object
     by_number: dict[str, list[str]]
     by_symbol: dict[str, list[str]]
     by_item: dict[str, list[str]]
-    order_keys: dict[str, tuple] = field(default_factory=dict)
 
 
 _addresses: _Addresses | None = None
@@ -101,18 +95,6 @@ def _addresses_of(catalogue: Catalogue) -> _Addresses:
         cached = _addresses = _Addresses(loaded, dict(by_number), dict(by_symbol),
                                          dict(by_item))
     return cached
-
-
-def reading_order(catalogue: Catalogue):
-    """``document_order`` of a paragraph, each found once per generation."""
-    keys = _addresses_of(catalogue).order_keys
-
-    def order(p: Paragraph) -> tuple:
-        key = keys.get(p.id)
-        if key is None:
-            key = keys[p.id] = document_order(p)
-        return key
-    return order
 
 
 def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
@@ -150,7 +132,7 @@ def resolve(catalogue: Catalogue, loc: Locator) -> list[Paragraph]:
             # operative paragraph 2, not the second preambular one); with no document
             # named, counted positions in letters are never what was meant.
             out = official
-    return sorted(out, key=reading_order(catalogue))
+    return sorted(out, key=document_order)
 
 
 def look_up(catalogue: Catalogue, citation: str) -> list[Paragraph]:
