@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from index.errors import AssistantError, QueryError
+from index.errors import AssistantError, ModelError, QueryError
 
 from ..render import print_hits, print_paragraphs
 from ..settings import Settings
@@ -161,38 +161,53 @@ def cmd_eval(args, settings: Settings) -> int:
     return 0
 
 
-def _warm_up(retriever, answers_with_a_model: bool) -> None:
+def _warm_up(retriever) -> None:
     try:
         retriever.warm_up()
-        if answers_with_a_model:
-            # The answer guard embeds the paragraphs a model's answer cites
-            # (assistant.free_answer.similarity_of) with EmbeddingGemma's PyTorch side, which
-            # questions no longer load (index.store.gemma_onnx): loaded here, not in the first
-            # answer (~8 s).
-            retriever.store.embedder.embed_documents(["warm-up"])
     except AssistantError as exc:  # the searches read what they need themselves
-        print(f"warning: the page's warm-up stopped early: {exc}", file=sys.stderr)
+        print(f"warning: the languages' vectors were not read ahead: {exc}", file=sys.stderr)
+
+
+def _warm_up_paragraph_embedder(retriever) -> None:
+    """The answer guard embeds the paragraphs a model's answer cites
+    (assistant.free_answer.similarity_of) with EmbeddingGemma's PyTorch side, which questions
+    no longer load (index.store.gemma_onnx). Loaded once the page answers, not in the first
+    answer (~8 s); started before the page, it delayed the page by as much (12.7 -> 20.3 s)."""
+    try:
+        retriever.store.embedder.embed_documents(["warm-up"])
+    except AssistantError as exc:  # the first answer loads it instead
+        print(f"warning: the paragraph embedder was not loaded ahead: {exc}", file=sys.stderr)
 
 
 def cmd_ui(args, settings: Settings) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from ..llm.factory import make_chat_model
     from ..services import build_retriever
-    from ..ui.app import launch
-    from ..ui.handlers import Handlers
 
-    retriever = build_retriever(settings)
-    # The languages' vectors are read while the page already answers: a question meanwhile is
-    # searched by Chroma's filtered query (index.search.held_vectors), neither waiting nor
-    # reading them twice.
-    threading.Thread(target=_warm_up, args=(retriever, settings.llm != "none"), name="warm-up",
-                     daemon=True).start()
-    handlers = Handlers(retriever, make_chat_model(settings), settings)
+    with ThreadPoolExecutor(1, thread_name_prefix="language-model") as pool:
+        # The local model's server starts (~4-6 s, mostly waiting on it) while the catalogue
+        # loads and Gradio is imported: the page answered after 20-22 s here, 17-19 s since.
+        chat_model = pool.submit(make_chat_model, settings)
+        retriever = build_retriever(settings)
+        # The languages' vectors are read while the page already answers: a question meanwhile
+        # is searched by Chroma's filtered query (index.search.held_vectors), neither waiting
+        # nor reading them twice.
+        threading.Thread(target=_warm_up, args=(retriever,), name="warm-up", daemon=True).start()
+        from ..ui.app import launch
+        from ..ui.handlers import Handlers
+
+        handlers = Handlers(retriever, chat_model.result(), settings)
     auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
     if settings.ui_host not in LOOPBACK and auth is None:
         print("warning: the page is served beyond this machine without a login; set "
               "ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD", file=sys.stderr)
     print(f"Serving on http://{settings.ui_host}:{settings.ui_port} (Ctrl+C stops)", flush=True)
-    launch(handlers, settings.ui_host, settings.ui_port, auth)
+    app = launch(handlers, settings.ui_host, settings.ui_port, auth, block=False)
+    if settings.llm != "none":
+        threading.Thread(target=_warm_up_paragraph_embedder, args=(retriever,),
+                         name="warm-up-paragraphs", daemon=True).start()
+    app.block_thread()
     return 0
 
 
@@ -204,9 +219,12 @@ def cmd_prepare_embedder(args, settings: Settings) -> int:
     print(f"{GEMMA.name}: verified {path} (Gemma Terms of Use apply: "
           f"https://ai.google.dev/gemma/terms)")
     if gemma_onnx.installed(path) is None:
-        print(f"{GEMMA.name}: exporting its question model to ONNX (about 3 minutes, once)…",
-              flush=True)
-    print(f"{GEMMA.name}: question model {gemma_onnx.prepare(path)}")
+        print(f"{GEMMA.name}: exporting its question model to ONNX (about 3 minutes and 8 GB "
+              f"of memory, once)…", flush=True)
+    try:
+        print(f"{GEMMA.name}: question model {gemma_onnx.prepare(path)}")
+    except ModelError as exc:  # the assistant works without it, only slower
+        print(f"warning: {exc}; questions will be embedded by PyTorch (slower)", file=sys.stderr)
     return 0
 
 

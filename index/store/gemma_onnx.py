@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -91,11 +93,15 @@ def export(snapshot: Path, out: Path) -> None:
             features = {"input_ids": input_ids, "attention_mask": attention_mask}
             return self.inner(features)["sentence_embedding"]
 
-    sample = model.tokenize(["task: search result | query: Does international law apply?"])
+    sample = model.tokenizer(["task: search result | query: Does international law apply?"],
+                             return_tensors="pt")
     length = torch.export.Dim("length", min=2, max=MAX_TOKENS)
     float_path = out.with_name("question.float.onnx")
+    # torch's exporter warns about torchvision and its own deprecations: not the user's concern
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)
     try:
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(Pipeline(model).eval(),
                               (sample["input_ids"], sample["attention_mask"]), str(float_path),
                               input_names=["input_ids", "attention_mask"],
