@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help=f"address to serve on (default {default_of('ui_host')}: this "
                                   f"machine only)")
     p.add_argument("--port", type=int, help=f"port (default {default_of('ui_port')})")
+    p.add_argument("--index", action="store_true",
+                   help="first bring the store up to date with the bundled library, as "
+                        "`assistant index` does (make run: one process start instead of two)")
     _llm_flags(p)
     _common(p)
 

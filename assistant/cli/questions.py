@@ -4,6 +4,7 @@ serve answers: `ui` (the page), `prepare-model` (the local model) and `prepare-e
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import threading
@@ -184,7 +185,12 @@ def cmd_ui(args, settings: Settings) -> int:
 
     from ..llm.factory import make_chat_model
     from ..services import build_retriever
+    from .documents import cmd_index
 
+    if args.index:
+        status = cmd_index(argparse.Namespace(paths=[], rebuild=False, quiet=False), settings)
+        if status != 0:
+            return status
     with ThreadPoolExecutor(1, thread_name_prefix="language-model") as pool:
         # The local model's server starts (~4-6 s, mostly waiting on it) while the catalogue
         # loads and Gradio is imported: the page answered after 20-22 s here, 17-19 s since.
