@@ -172,8 +172,9 @@ def _warm_up(retriever) -> None:
 def _warm_up_paragraph_embedder(retriever) -> None:
     """The answer guard embeds the paragraphs a model's answer cites
     (assistant.free_answer.similarity_of) with EmbeddingGemma's PyTorch side, which questions
-    no longer load (index.store.gemma_onnx). Loaded once the page answers, not in the first
-    answer (~8 s); started before the page, it delayed the page by as much (12.7 -> 20.3 s)."""
+    no longer load (index.store.gemma_onnx). Loaded once the page answers, so that the first
+    answer does not wait for it (~8 s) and the page's own start does not share the two cores
+    with it."""
     try:
         retriever.store.embedder.embed_documents(["warm-up"])
     except AssistantError as exc:  # the first answer loads it instead
