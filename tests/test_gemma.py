@@ -35,9 +35,9 @@ def test_the_shipped_vectors_cover_every_bundled_paragraph(gemma):
     shipped = ShippedVectors(gemma)
     vectors = shipped.embed_documents(texts[:50])
     assert shipped.reused == 50 and len(vectors[0]) == 768
-    # a shipped vector is what the model's float weights give for that text; the int8 model
-    # that embeds questions drifts further on long paragraphs (cosine 0.87-0.90 here), so it
-    # is not the one to compare with
+    # a shipped vector is what the model's float weights give for that text; PyTorch's int8
+    # model (which embeds added paragraphs) drifts further on long paragraphs (cosine
+    # 0.87-0.90 here), so it is not the one to compare with
     from index.store.embedders import GemmaEmbeddings
 
     fresh = GemmaEmbeddings(quantized=False).embed_documents([texts[0]])[0]

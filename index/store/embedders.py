@@ -108,8 +108,7 @@ class GemmaEmbeddings(Embeddings):
 
         self.folder = Path(folder) if folder else model_dir()
         self.quantized = quantized
-        self._torch: SentenceTransformerEmbeddings | None = None
-        self._lock = threading.Lock()
+        self._torch = LazyEmbeddings(self._sentence_transformer, self.name)
         exported = gemma_onnx.installed(self.folder) if quantized else None
         self.question_backend = "onnxruntime-int8" if exported else (
             "torch-int8" if quantized else "torch-float")
@@ -117,24 +116,21 @@ class GemmaEmbeddings(Embeddings):
                            if exported else None)
 
     def _sentence_transformer(self) -> SentenceTransformerEmbeddings:
-        with self._lock:
-            if self._torch is None:
-                model = SentenceTransformerEmbeddings(str(self.folder), self.QUERY_PROMPT,
-                                                      self.DOCUMENT_PROMPT, name=self.name)
-                if self.quantized:
-                    _quantize_linear_layers(model._model)
-                self._torch = model
-            return self._torch
+        model = SentenceTransformerEmbeddings(str(self.folder), self.QUERY_PROMPT,
+                                              self.DOCUMENT_PROMPT, name=self.name)
+        if self.quantized:
+            _quantize_linear_layers(model._model)
+        return model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._sentence_transformer().embed_documents(texts)
+        return self._torch.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
         if self._questions is not None:
             return self._questions.embed(text)
-        return self._sentence_transformer().embed_query(text)
+        return self._torch.embed_query(text)
 
 
 def _quantize_linear_layers(model) -> None:

@@ -137,8 +137,10 @@ def _rename_colliding_output(path: Path) -> None:
 def _fingerprint(snapshot: Path, folder: Path) -> dict:
     exported = folder / EXPORTED
     info = exported.stat() if exported.exists() else None
-    verified = (snapshot / ".verified.json").read_bytes() if (snapshot / ".verified.json").exists() \
-        else b""
+    try:
+        verified = (snapshot / ".verified.json").read_bytes()
+    except OSError:
+        verified = b""
     return {"format": FORMAT, "snapshot": hashlib.sha256(verified).hexdigest(),
             "file": [info.st_size, info.st_mtime_ns] if info else None}
 
