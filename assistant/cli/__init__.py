@@ -14,8 +14,8 @@ from index.errors import AssistantError
 
 from .documents import cmd_docs, cmd_index, cmd_remove, cmd_show
 from .parser import build_parser, settings_from
-from .questions import (cmd_ask, cmd_chat, cmd_eval, cmd_prepare_embedder, cmd_prepare_model,
-                        cmd_repl, cmd_search, cmd_ui)
+from .questions import cmd_ask, cmd_chat, cmd_eval, cmd_repl, cmd_search
+from .serve import cmd_prepare_embedder, cmd_prepare_model, cmd_ui
 from .trace import cmd_trace
 from .terminal import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, report_error
 

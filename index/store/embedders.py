@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from pathlib import Path
 from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
-from index.errors import ConfigError
+from index.errors import ConfigError, ModelError
 
 BATCH_SIZE = 16
 
@@ -91,11 +92,12 @@ class GemmaEmbeddings(Embeddings):
     the model's, not its folder's: the vectors shipped for it are valid wherever the verified
     snapshot is installed.
 
-    Questions go through the ONNX Runtime int8 export that ``make setup`` makes
-    (``index.store.gemma_onnx``: 2.8x faster here and closer to the float model than PyTorch's
-    int8 model); paragraphs, and questions where no export is installed or ``quantized`` is
-    off, through sentence-transformers, loaded on first use: a process that only asks
-    questions never pays the ~8 s it takes to load.
+    Questions go through the ONNX Runtime int8 export (``index.store.gemma_onnx``: 2.8x faster
+    here and closer to the float model than PyTorch's int8 model) once it is installed;
+    paragraphs, and questions until then or where ``quantized`` is off, through
+    sentence-transformers, loaded on first use: a process that only asks questions never pays
+    the ~8 s it takes to load. The export is taken up when its stamp appears, so a page whose
+    first run exports it in the background (``make run``) switches without a restart.
     """
 
     name = "embeddinggemma-300m/retrieval"
@@ -103,17 +105,48 @@ class GemmaEmbeddings(Embeddings):
     DOCUMENT_PROMPT = "title: none | text: "
 
     def __init__(self, folder: str | None = None, quantized: bool = True):
-        from . import gemma_onnx
         from .gemma_weights import model_dir
 
         self.folder = Path(folder) if folder else model_dir()
         self.quantized = quantized
         self._torch = LazyEmbeddings(self._sentence_transformer, self.name)
-        exported = gemma_onnx.installed(self.folder) if quantized else None
-        self.question_backend = "onnxruntime-int8" if exported else (
-            "torch-int8" if quantized else "torch-float")
-        self._questions = (gemma_onnx.OnnxQuestions(self.folder, exported, self.QUERY_PROMPT)
-                           if exported else None)
+        self._questions = None
+        self._stamp_seen: float | None = None  # the export stamp's mtime last looked at
+        self._adopting = threading.Lock()
+        self._take_up_export()
+
+    @property
+    def question_backend(self) -> str:
+        if self._questions is not None:
+            return "onnxruntime-int8"
+        return "torch-int8" if self.quantized else "torch-float"
+
+    def _take_up_export(self):
+        """The exported question model, loaded the first time its stamp is there and valid.
+        Costs one stat a question until then; a stamp already judged (stale, or its load
+        failed) is not looked at again until it changes. A question asked while another
+        thread loads the export is embedded by PyTorch rather than wait for it, and so is
+        every question when the export cannot be loaded (said once, as a warning)."""
+        from . import gemma_onnx
+
+        if self._questions is not None or not self.quantized:
+            return self._questions
+        try:
+            stamp = (gemma_onnx.folder_for(self.folder) / gemma_onnx.STAMP).stat().st_mtime_ns
+        except OSError:
+            return None
+        if stamp == self._stamp_seen or not self._adopting.acquire(blocking=False):
+            return None
+        try:
+            self._stamp_seen = stamp
+            if (exported := gemma_onnx.installed(self.folder)) is not None:
+                self._questions = gemma_onnx.OnnxQuestions(self.folder, exported,
+                                                           self.QUERY_PROMPT)
+        except ModelError as exc:
+            warnings.warn(f"{exc}; questions are embedded by PyTorch (slower)", stacklevel=2)
+        finally:
+            self._adopting.release()
+        return self._questions
 
     def _sentence_transformer(self) -> SentenceTransformerEmbeddings:
         model = SentenceTransformerEmbeddings(str(self.folder), self.QUERY_PROMPT,
@@ -128,8 +161,8 @@ class GemmaEmbeddings(Embeddings):
         return self._torch.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        if self._questions is not None:
-            return self._questions.embed(text)
+        if (questions := self._take_up_export()) is not None:
+            return questions.embed(text)
         return self._torch.embed_query(text)
 
 
@@ -137,8 +170,6 @@ def _quantize_linear_layers(model) -> None:
     """Linear layers as int8 with float activations (PyTorch dynamic quantization): one
     question embeds in p50 45 / p95 57 ms instead of 90 / 119 ms on 2 cores, its vector at
     cosine 0.96 of the float one; the shipped paragraph vectors stay the float model's."""
-    import warnings
-
     import torch
 
     with warnings.catch_warnings():

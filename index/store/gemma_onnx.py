@@ -9,9 +9,11 @@ float model whose vectors ship with the corpus (cosine mean 0.982, min 0.973, ag
 0.935 for the torch int8 model). Paragraphs are still embedded by PyTorch: only questions are
 embedded on the search path.
 
-``prepare`` runs in ``assistant prepare-embedder`` (``make setup``): ~150 s to export and ~30 s
+``prepare`` runs in ``assistant prepare-embedder`` (``make test``): ~150 s to export and ~30 s
 to quantize, once; a stamp ties the file to the verified snapshot it came from, so a changed
-snapshot is exported again and a half-written file is never used.
+snapshot is exported again and a half-written file is never used. ``make run`` does not wait
+for it: the page exports in a child process once it answers (``export_in_child``), and
+``GemmaEmbeddings`` takes the export up when its stamp appears.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -72,6 +76,19 @@ def prepare(snapshot: Path | None = None) -> Path:
         shutil.move(str(Path(tmp) / EXPORTED), folder / EXPORTED)
     (folder / STAMP).write_text(json.dumps(_fingerprint(snapshot, folder)))
     return folder / EXPORTED
+
+
+def export_in_child(snapshot: Path | None = None) -> Path:
+    """``prepare`` in a child process at the lowest CPU priority: a page already answering
+    keeps the cores it needs, and the export's 8 GB peak is returned when it ends. ModelError
+    with the child's last line when it fails."""
+    snapshot = snapshot or model_dir(GEMMA)
+    result = subprocess.run([sys.executable, "-m", __name__, str(snapshot)], capture_output=True,
+                            text=True, preexec_fn=lambda: os.nice(19))
+    if result.returncode != 0 or (ready := installed(snapshot)) is None:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ModelError(f"cannot export {snapshot.name}'s question model to ONNX: {last}")
+    return ready
 
 
 def export(snapshot: Path, out: Path) -> None:
@@ -186,3 +203,11 @@ def _one_blas_thread() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
+
+
+if __name__ == "__main__":  # export_in_child's child
+    try:
+        print(prepare(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+    except ModelError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from None
