@@ -206,6 +206,12 @@ def _one_blas_thread() -> None:
 
 
 if __name__ == "__main__":  # export_in_child's child
+    import signal
+
+    # The page stopped (Ctrl+C, or a stop of its process group): unwind, so that the
+    # temporary folder of a half-made export (up to 1.2 GB) is removed, not left in the cache.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(1))
     try:
         print(prepare(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
     except ModelError as exc:
