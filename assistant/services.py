@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from index.ingest.corpus import BUNDLED, load_documents
+from index.store import indexed_files
 from index.store.embedders import make_embedder, make_lazy_embedder
 from index.models import ParsedDocument
 from index.search.catalogue import Catalogue, refresh_catalogue_files
@@ -27,9 +28,12 @@ class IndexRun:
     skipped: list[str] = field(default_factory=list)  # one line each, naming the file
     documents: list[ParsedDocument] = field(default_factory=list)
 
+    unchanged_paragraphs: int = 0  # when nothing was parsed: what the last index found
+    as_last_left: bool = False  # the files and the store as the last index left them
+
     @property
     def paragraphs(self) -> int:
-        return sum(len(d.paragraphs) for d in self.documents)
+        return sum(len(d.paragraphs) for d in self.documents) or self.unchanged_paragraphs
 
 
 def open_store(settings: Settings, create: bool = False, lazy: bool = False) -> ParagraphStore:
@@ -84,13 +88,42 @@ def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bo
                 store: ParagraphStore | None = None) -> IndexRun:
     """Parse and index ``paths`` (the bundled corpus by default): new and changed documents go
     in, unchanged ones are left, bad files are skipped with their reason, and documents
-    indexed from a file under ``paths`` that is gone are removed."""
+    indexed from a file under ``paths`` that is gone are removed. When the files, the code
+    and the store are as the last index left them, nothing is parsed (``indexed_files``)."""
     paths = list(paths) if paths else list(BUNDLED)
-    loaded = load_documents(paths, on_page=on_page)
     store = store or open_store(settings, create=True, lazy=True)
+    record = indexed_files_path(settings)
+    files = indexed_files.fingerprint(_files_under(paths), store.embedder_name)
+    if not rebuild and (last := indexed_files.unchanged(record, files, store.generation())):
+        return IndexRun(SyncReport(unchanged=last.paragraphs, documents=last.documents),
+                        unchanged_paragraphs=last.paragraphs, as_last_left=True)
+    indexed_files.forget(record)
+    loaded = load_documents(paths, on_page=on_page)
     report = index_documents(store, loaded.documents, scope=paths, rebuild=rebuild,
                              on_progress=on_progress, stop=stop)
-    return IndexRun(report, loaded.skipped, loaded.documents)
+    run = IndexRun(report, loaded.skipped, loaded.documents)
+    if not run.skipped and not report.stopped:  # a bad file is reported at every index
+        indexed_files.remember(record, files, store.generation(),
+                               indexed_files.LastIndex(report.documents, run.paragraphs))
+    return run
+
+
+def indexed_files_path(settings: Settings) -> Path:
+    """Where the last index's record lives: beside the keyword index, one per store."""
+    if settings.chroma_host:
+        return keyword_path(settings).with_suffix("." + indexed_files.RECORD)
+    return Path(settings.store) / indexed_files.RECORD
+
+
+def _files_under(paths: list[Path]) -> list[Path]:
+    """Every regular file an index over ``paths`` may read, metadata files included."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(f for f in path.rglob("*") if f.is_file())
+        elif path.is_file():
+            found.append(path)
+    return found
 
 
 def index_documents(store: ParagraphStore, documents: list[ParsedDocument],

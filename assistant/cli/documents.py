@@ -45,6 +45,8 @@ def cmd_index(args, settings: Settings) -> int:
             print(f"{state}: {describe_detected(parsed)}")
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.store
     shipped = f"; {report.shipped} of the vectors came with the corpus" if report.shipped else ""
+    if run.as_last_left:
+        shipped = "; the files and the store are as the last index left them"
     print(
         f"indexed {len(report.documents)} documents, {run.paragraphs} paragraphs into {where}: "
         f"{report.embedded} embedded, {report.unchanged} unchanged, {report.removed} removed "

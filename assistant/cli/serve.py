@@ -74,14 +74,15 @@ def cmd_ui(args, settings: Settings) -> int:
     from ..services import build_retriever
     from .documents import cmd_index
 
-    if args.index:
-        status = cmd_index(argparse.Namespace(paths=[], rebuild=False, quiet=False), settings)
-        if status != 0:
-            return status
     with ThreadPoolExecutor(1, thread_name_prefix="language-model") as pool:
-        # The local model's server starts (~4-6 s, mostly waiting on it) while the catalogue
-        # loads and Gradio is imported: the page answered after 20-22 s here, 17-19 s since.
+        # The local model's server starts (~8 s, mostly waiting on it) while the library is
+        # indexed, the catalogue loads and Gradio is imported: the page answered after 20-22 s
+        # here, 17-19 s since (and the index step no longer parses an unchanged library).
         chat_model = pool.submit(make_chat_model, settings)
+        if args.index:
+            status = cmd_index(argparse.Namespace(paths=[], rebuild=False, quiet=False), settings)
+            if status != 0:
+                return status
         retriever = build_retriever(settings)
         # The languages' vectors are read while the page already answers: a question meanwhile
         # is searched by Chroma's filtered query (index.search.held_vectors), neither waiting

@@ -113,10 +113,16 @@ class GemmaEmbeddings(Embeddings):
         self._questions = None
         self._stamp_seen: float | None = None  # the export stamp's mtime last looked at
         self._adopting = threading.Lock()
-        self._take_up_export()
+        # Loaded beside whatever the process does next (~3.5 s, mostly outside the GIL): the
+        # page's start imports Gradio and reads its catalogue meanwhile. The first question
+        # waits for it rather than load PyTorch.
+        self._loading = threading.Thread(target=self._take_up_export, name="question-model",
+                                         daemon=True)
+        self._loading.start()
 
     @property
     def question_backend(self) -> str:
+        self._loading.join()
         if self._questions is not None:
             return "onnxruntime-int8"
         return "torch-int8" if self.quantized else "torch-float"
@@ -161,6 +167,7 @@ class GemmaEmbeddings(Embeddings):
         return self._torch.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
+        self._loading.join()
         if (questions := self._take_up_export()) is not None:
             return questions.embed(text)
         return self._torch.embed_query(text)
