@@ -70,9 +70,12 @@ def load_segmenter() -> None:
     _segmenter().initialize()
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     # Snowball (Porter 2) English stemming, so "chaired"/"chair", "reviews"/"review" and
     # "encourages"/"encouraged" meet. Measured on the QA set: English keyword hit@5 0.68 → 0.72.
+    # Cached: the stemmer is pure Python, and indexing the library stemmed 253,733 words (of a
+    # few thousand distinct ones) one by one, ~40% of building its keyword index.
     if len(word) <= 3 or not word.isalpha():
         return word
     stemmer = getattr(_stemmers, "english", None)

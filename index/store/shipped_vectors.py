@@ -110,6 +110,10 @@ class ShippedVectors(Embeddings):
             self._vectors = load_vectors(self._path, self.name)
         return self._vectors
 
+    def ships(self, text: str) -> bool:
+        """Whether this text's vector comes from the file (no model needed)."""
+        return text_hash(text) in self._shipped()
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         shipped = self._shipped()
         found = [shipped.get(text_hash(t)) for t in texts]
