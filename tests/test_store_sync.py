@@ -233,16 +233,16 @@ def test_rows_whose_vectors_ship_are_stored_in_large_batches_the_rest_sixteen_at
     """Chroma's upsert costs per call: the library's shipped rows, 16 at a time, took 32 s."""
     from types import SimpleNamespace
 
-    from index.store.sync import EMBED_BATCH, STORE_BATCH, _batches
+    from index.store.sync import EMBED_BATCH, STORE_BATCH, storage_batches
 
     rows = [SimpleNamespace(embed_text=("shipped" if i < 600 or i >= 640 else "new") + str(i))
             for i in range(700)]
     embedder = SimpleNamespace(ships=lambda text: text.startswith("shipped"))
 
-    sizes = [len(batch) for batch in _batches(embedder, rows)]
+    sizes = [len(batch) for batch in storage_batches(embedder, rows)]
 
     # 600-639 need the model: 16, 16, then 632-647 (eight of each), then the shipped rest
     assert sizes == [STORE_BATCH, STORE_BATCH, 88, EMBED_BATCH, EMBED_BATCH, EMBED_BATCH, 52]
     assert sum(sizes) == len(rows)
     # an embedder that cannot tell (a model alone): sixteen at a time, as before
-    assert {len(b) for b in _batches(SimpleNamespace(), rows[:64])} == {EMBED_BATCH}
+    assert {len(b) for b in storage_batches(SimpleNamespace(), rows[:64])} == {EMBED_BATCH}

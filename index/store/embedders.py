@@ -115,9 +115,10 @@ class GemmaEmbeddings(Embeddings):
         self._adopting = threading.Lock()
         # Loaded beside whatever the process does next (~3.5 s, mostly outside the GIL): the
         # page's start imports Gradio and reads its catalogue meanwhile. The first question
-        # waits for it rather than load PyTorch.
-        self._loading = threading.Thread(target=self._take_up_export, name="question-model",
-                                         daemon=True)
+        # waits for it rather than load PyTorch. Not a daemon: a process that ends before it
+        # is loaded waits for it (at most what the load took before it moved here), since
+        # ONNX Runtime aborts the process ("terminate called") if torn down mid-load.
+        self._loading = threading.Thread(target=self._take_up_export, name="question-model")
         self._loading.start()
 
     @property

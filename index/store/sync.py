@@ -174,7 +174,7 @@ def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow],
     """Embed and store ``rows`` in batches; returns how many were stored before a stop.
     ``on_progress(done, total)`` after each batch (the CLI draws its bar from it)."""
     done = 0
-    for batch in _batches(embedder, rows):
+    for batch in storage_batches(embedder, rows):
         if stop is not None and stop.is_set():
             break
         vectors = embedder.embed_documents([row.embed_text for row in batch])
@@ -193,7 +193,7 @@ def _embed_into(embedder: Embeddings, collection, rows: list[EmbeddingRow],
     return done
 
 
-def _batches(embedder: Embeddings, rows: list[EmbeddingRow]):
+def storage_batches(embedder: Embeddings, rows: list[EmbeddingRow]):
     """EMBED_BATCH rows at a time where a model embeds them (a stop keeps what was embedded;
     the progress bar moves every second or two), up to STORE_BATCH where every vector ships
     with the corpus: Chroma's upsert costs per call, and the library's 3,775 shipped rows
