@@ -79,9 +79,12 @@ def test_overlong_message_is_refused_with_a_message(fake_retriever):
     assert conversation.turns == []
 
 
-def test_extractive_fallback_is_said_in_the_status(fake_retriever):
+def test_extractive_fallback_is_said_once_above_the_quotes_not_again_in_the_status(
+        fake_retriever):
     replies, _ = run(handlers(fake_retriever), "Should States provide training to human operators?")
-    assert "No language model is configured" in replies[-1].status
+    answer = replies[-1].chat[-1]["content"]
+    assert answer.count("No language model is configured") == 1
+    assert "No language model is configured" not in replies[-1].status
 
 
 def test_markup_in_documents_and_answers_is_shown_as_text(fake_retriever):

@@ -142,7 +142,8 @@ class Handlers:
                 yield Reply(chat=final, done=True, answer=answer,
                             sources=render.sources_panel(conversation.numbered(),
                                                          self.retriever.catalogue.counterpart),
-                            status=answer.notice)
+                            # said once: an extractive answer opens with its notice
+                            status="" if answer.notice in answer.text else answer.notice)
 
     def _stream(self, query: Query) -> Iterator[tuple[str, object]]:
         """The chain runs in a worker thread; its tokens come back through a queue. When the
