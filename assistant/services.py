@@ -28,12 +28,14 @@ class IndexRun:
     skipped: list[str] = field(default_factory=list)  # one line each, naming the file
     documents: list[ParsedDocument] = field(default_factory=list)
 
-    unchanged_paragraphs: int = 0  # when nothing was parsed: what the last index found
-    as_last_left: bool = False  # the files and the store as the last index left them
+    # Set when nothing was parsed: the files and the store are as this last index left them.
+    last_index: indexed_files.LastIndex | None = None
 
     @property
     def paragraphs(self) -> int:
-        return sum(len(d.paragraphs) for d in self.documents) or self.unchanged_paragraphs
+        if self.last_index is not None:
+            return self.last_index.paragraphs
+        return sum(len(d.paragraphs) for d in self.documents)
 
 
 def open_store(settings: Settings, create: bool = False, lazy: bool = False) -> ParagraphStore:
@@ -96,7 +98,7 @@ def index_paths(settings: Settings, paths: list[Path] | None = None, rebuild: bo
     files = indexed_files.fingerprint(_files_under(paths), store.embedder_name)
     if not rebuild and (last := indexed_files.unchanged(record, files, store.generation())):
         return IndexRun(SyncReport(unchanged=last.paragraphs, documents=last.documents),
-                        unchanged_paragraphs=last.paragraphs, as_last_left=True)
+                        last_index=last)
     indexed_files.forget(record)
     loaded = load_documents(paths, on_page=on_page)
     report = index_documents(store, loaded.documents, scope=paths, rebuild=rebuild,

@@ -44,13 +44,13 @@ def cmd_index(args, settings: Settings) -> int:
             state = "new" if doc_id in report.new_documents else "updated"
             print(f"{state}: {describe_detected(parsed)}")
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.store
-    shipped = f"; {report.shipped} of the vectors came with the corpus" if report.shipped else ""
-    if run.as_last_left:
-        shipped = "; the files and the store are as the last index left them"
+    detail = f"; {report.shipped} of the vectors came with the corpus" if report.shipped else ""
+    if run.last_index is not None:
+        detail = "; the files and the store are as the last index left them"
     print(
         f"indexed {len(report.documents)} documents, {run.paragraphs} paragraphs into {where}: "
         f"{report.embedded} embedded, {report.unchanged} unchanged, {report.removed} removed "
-        f"({report.seconds:.1f} s{shipped})"
+        f"({report.seconds:.1f} s{detail})"
     )
     for doc_id in report.removed_documents:
         print(f"removed: {doc_id} (its file is gone)")

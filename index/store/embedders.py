@@ -111,7 +111,7 @@ class GemmaEmbeddings(Embeddings):
         self.quantized = quantized
         self._torch = LazyEmbeddings(self._sentence_transformer, self.name)
         self._questions = None
-        self._stamp_seen: float | None = None  # the export stamp's mtime last looked at
+        self._stamp_seen: int | None = None  # the export stamp's mtime (ns) last looked at
         self._adopting = threading.Lock()
         # Loaded beside whatever the process does next (~3.5 s, mostly outside the GIL): the
         # page's start imports Gradio and reads its catalogue meanwhile. The first question

@@ -83,10 +83,17 @@ def export_in_child(snapshot: Path | None = None) -> Path:
     keeps the cores it needs, and the export's 8 GB peak is returned when it ends. ModelError
     with the child's last line when it fails."""
     snapshot = snapshot or model_dir(GEMMA)
-    result = subprocess.run([sys.executable, "-m", __name__, str(snapshot)], capture_output=True,
-                            text=True, preexec_fn=lambda: os.nice(19))
-    if result.returncode != 0 or (ready := installed(snapshot)) is None:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+    # The priority is lowered once started: a preexec_fn is unsafe in a process with threads
+    # (the page's), where the child can deadlock before it runs anything.
+    child = subprocess.Popen([sys.executable, "-m", __name__, str(snapshot)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        os.setpriority(os.PRIO_PROCESS, child.pid, 19)
+    except OSError:  # already gone: its exit status says why
+        pass
+    _, errors = child.communicate()
+    if child.returncode != 0 or (ready := installed(snapshot)) is None:
+        last = (errors.strip().splitlines() or ["no output"])[-1]
         raise ModelError(f"cannot export {snapshot.name}'s question model to ONNX: {last}")
     return ready
 
