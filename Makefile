@@ -69,9 +69,10 @@ eval-answers: question-model
 	$(PY) -m assistant eval $(QA) --store $(STORE) --out eval/out/answers-$(notdir $(basename $(QA)))-$(LLM) --llm $(LLM)
 
 # One theme across the documents (assistant trace): row precision, silent documents left empty,
-# latency, on eval/themes.jsonl.
+# latency, on eval/themes.jsonl (THEMES=eval/themes_dev.jsonl: the set the cut-offs are set on).
+THEMES ?= eval/themes.jsonl
 eval-themes: question-model
-	$(PY) -m eval.themes --store $(STORE) --out eval/out/themes
+	$(PY) -m eval.themes $(THEMES) --store $(STORE) --out eval/out/$(notdir $(basename $(THEMES)))
 
 bench: question-model
 	$(PY) -m eval.bench.retrieval

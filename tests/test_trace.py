@@ -16,7 +16,8 @@ from index.search.retriever import Retriever
 from index.store.client import open_client
 from index.store.paragraph_store import ParagraphStore
 from index.trace.export import CSV_COLUMNS, to_csv, to_markdown
-from index.trace.rank import MAX_THEME_CHARS, TraceSettings, trace
+from index.trace.rank import MAX_THEME_CHARS, TraceSettings, closest_first, trace
+from index.trace.scoring import Scored
 from fakes import TopicEmbedder
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,13 @@ def test_document_text_in_the_markdown_is_text_in_any_viewer():
 
     assert plain("[a](javascript:x) <script>*b*</script>") == (
         "\\[a\\](javascript:x) \\<script\\>\\*b\\*\\</script\\>")
+
+
+def test_a_document_row_is_the_closest_of_its_first_paragraphs_by_fused_score():
+    # "d" is the closest of all but fourth by fused score: words and meaning do not both put it
+    # among the candidates; "v" is a State's view, never the document's row.
+    scored = Scored(own=frozenset("abcd"), same_language=True,
+                    fused={"v": 0.99, "a": 0.9, "b": 0.8, "c": 0.7, "d": 0.6},
+                    similarity={"v": 0.9, "a": 0.41, "b": 0.52, "c": 0.47, "d": 0.8}, keyword={})
+    ranked = sorted(scored.fused, key=lambda pid: -scored.fused[pid])
+    assert closest_first(ranked, scored) == ["b", "c", "a"]

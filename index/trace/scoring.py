@@ -7,8 +7,8 @@ shown beside it). A document only in the other language is scored across languag
 similarities raised by the gap this theme shows between the languages on the library's
 paragraphs that exist in both: with EmbeddingGemma a Chinese theme sits ~0.09 closer to a
 Chinese paragraph than to its English version, an English theme ~0.02 closer to the English
-one (themes of eval/themes_dev.txt over CCW/GGE.1/2023/2), so one fixed offset would favour
-one language's documents.
+one (themes c01-c12 of eval/themes_dev.jsonl over CCW/GGE.1/2023/2), so one fixed offset
+would favour one language's documents.
 """
 
 from __future__ import annotations
