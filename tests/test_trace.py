@@ -141,3 +141,16 @@ def test_a_document_row_is_the_closest_of_its_first_paragraphs_by_fused_score():
                     similarity={"v": 0.9, "a": 0.41, "b": 0.52, "c": 0.47, "d": 0.8}, keyword={})
     ranked = sorted(scored.fused, key=lambda pid: -scored.fused[pid])
     assert closest_first(ranked, scored) == ["b", "c", "a"]
+
+
+def test_the_library_closest_paragraph_is_shown_below_the_similarity_cut_off(core):
+    theme = "the study, acquisition or adoption of a new weapon or method of warfare"
+    strict = dict(min_similarity=0.99, min_keyword_score=1e9)  # no row passes these
+    closest_only = trace(core, theme, settings=TraceSettings(**strict, min_closest_similarity=0))
+    shown = [row for row in closest_only.rows if not row.silent]
+    assert len(shown) == 1
+    every_row = trace(core, theme, settings=TraceSettings(min_similarity=0, margin=1))
+    assert shown[0].similarity >= max(row.similarity for row in every_row.rows
+                                      if row.document != shown[0].document)
+    none = trace(core, theme, settings=TraceSettings(**strict, min_closest_similarity=0.99))
+    assert all(row.silent for row in none.rows)
