@@ -33,9 +33,10 @@ MAX_THEME_CHARS = 300  # a theme is a phrase or one question, not a passage
 # order's keyword half put a paragraph sharing the theme's words before the one on it; taking
 # the closest of all the document's paragraphs instead lost the words' anchor ("working methods
 # of the Conference on Disarmament" -> a panel that "shall meet virtually ... to advance their
-# work"). On the dev gold's 54 themes, same cut-offs, row precision / rows right: fused order
-# 0.748 / 0.430; the closest of the first 3 0.796 / 0.458, of 6 0.791 / 0.486, of 12 0.786 /
-# 0.492, of all 0.770 / 0.486.
+# work"). On the dev gold's 54 themes (min_similarity 0.45, keyword_similarity 0.35, no floor
+# for the closest paragraph), row precision / rows right: fused order 0.748 / 0.430; the
+# closest of the first 3 0.796 / 0.458, of 6 0.791 / 0.486, of 12 0.786 / 0.492, of all 0.770
+# / 0.486.
 TOP_CONSIDERED = 3
 _YEAR = re.compile(r"/((?:19|20)\d{2})/")  # "CCW/MSP/2019/9": the year a symbol carries
 
