@@ -36,8 +36,7 @@ def candidates(scored, paragraphs) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     from assistant.services import build_retriever
     from assistant.settings import Settings
-    from index.trace.rank import MAX_THEME_CHARS, documents_of
-    from index.trace.scoring import score_documents
+    from index.trace.rank import score_theme
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("themes", type=Path)
@@ -49,18 +48,12 @@ def main(argv: list[str] | None = None) -> int:
               if line.strip() and not line.startswith("#")]
     with args.out.open("w", encoding="utf-8") as out:
         for number, theme in enumerate(themes, 1):
-            query = retriever.analyse(theme, limit=MAX_THEME_CHARS)
-            loaded = retriever.catalogue.current()
-            groups, _ = documents_of(loaded)
-            wanted = sorted(groups)
-            vectors = [(wording, query.vector(wording, retriever.store.embedder.embed_query))
-                       for wording in query.wordings]
-            scored = score_documents(retriever, loaded, retriever.snapshot(loaded.stamp), groups,
-                                     wanted, vectors, query.search_lang)
-            docs = [{"doc": owner, "candidates": candidates(scored[owner], loaded.paragraphs)}
-                    for owner in wanted]
-            out.write(json.dumps({"id": f"p{number:02d}", "theme": theme, "lang": query.lang,
-                                  "docs": docs}, ensure_ascii=False) + "\n")
+            traced = score_theme(retriever, theme)
+            docs = [{"doc": owner, "candidates": candidates(scored, traced.loaded.paragraphs)}
+                    for owner, scored in traced.scored.items()]
+            out.write(json.dumps({"id": f"p{number:02d}", "theme": traced.theme,
+                                  "lang": traced.query.lang, "docs": docs},
+                                 ensure_ascii=False) + "\n")
     return 0
 
 

@@ -15,11 +15,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from index.errors import ConfigError, NotFoundError
 from index.models import Paragraph, split_reply
 from index.search.keyword import tokenize
-from index.search.query import validate_query
+from index.search.query import Query, validate_query
 from index.search.retriever import Retriever
 from index.search.routing import is_submission, voice_of
 from index.trace.diff import CLOSE_RATIO, word_diff
@@ -27,16 +28,14 @@ from index.trace.model import Trace, TraceRow, View
 from index.trace.scoring import Scored, score_documents
 
 MAX_THEME_CHARS = 300  # a theme is a phrase or one question, not a passage
-# The document's own paragraphs looked at: its first few by fused score (words and meaning
-# agree they are candidates), then the closest to the theme first; the first the gate admits is
-# the row. Ordered by similarity because, on the dev gold (eval/themes_dev.jsonl), the fused
-# order's keyword half put a paragraph sharing the theme's words before the one on it; taking
-# the closest of all the document's paragraphs instead lost the words' anchor ("working methods
-# of the Conference on Disarmament" -> a panel that "shall meet virtually ... to advance their
-# work"). On the dev gold's 54 themes (min_similarity 0.45, keyword_similarity 0.35, no floor
-# for the closest paragraph), row precision / rows right: fused order 0.748 / 0.430; the
-# closest of the first 3 0.796 / 0.458, of 6 0.791 / 0.486, of 12 0.786 / 0.492, of all 0.770
-# / 0.486.
+# The document's own paragraphs looked at: its first few by fused score, the closest to the
+# theme first; the first the gate admits is the row. On the dev gold (eval/themes_dev.jsonl)
+# the fused order's keyword half put a paragraph sharing the theme's words before the one on
+# it, and the closest of all the document's paragraphs lost the words' anchor ("working methods
+# of the CD" -> a panel that "shall meet virtually ... to advance their work"). On its 54
+# themes (min_similarity 0.45, keyword_similarity 0.35, no floor for the closest paragraph),
+# row precision / rows right: fused order 0.748 / 0.430; the closest of the first 3 0.796 /
+# 0.458, of 6 0.791 / 0.486, of 12 0.786 / 0.492, of all 0.770 / 0.486.
 TOP_CONSIDERED = 3
 _YEAR = re.compile(r"/((?:19|20)\d{2})/")  # "CCW/MSP/2019/9": the year a symbol carries
 
@@ -99,25 +98,44 @@ def trace(retriever: Retriever, theme: str, documents=(), settings: TraceSetting
         NotFoundError: a document named is not in the library.
     """
     settings = settings or TraceSettings()
-    theme = validate_query(theme, MAX_THEME_CHARS, "the theme")
-    query = retriever.analyse(theme, limit=MAX_THEME_CHARS)
-    loaded = retriever.catalogue.current()
-    groups, owners = documents_of(loaded)
-    wanted = _chosen(groups, owners, documents)
-    snapshot = retriever.snapshot(loaded.stamp)
-    vectors = [(wording, query.vector(wording, retriever.store.embedder.embed_query))
-               for wording in query.wordings]
-    scored = score_documents(retriever, loaded, snapshot, groups, wanted, vectors,
-                             query.search_lang)
+    theme, query, loaded, groups, scored = score_theme(retriever, theme, documents)
     gate = _Gate.of(scored.values(), settings, frozenset(tokenize(query.standalone)),
                     loaded.paragraphs)
     rows = [_row(owner, groups[owner], scored[owner], loaded, retriever, query.lang, gate)
-            for owner in wanted]
+            for owner in scored]
     rows.sort(key=lambda row: (row.date == "", row.date, row.document))
     return Trace(theme, query.lang, tuple(_with_changes(rows, settings)))
 
 
-def documents_of(loaded) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+class ThemeScores(NamedTuple):
+    theme: str  # as validated: stripped
+    query: Query
+    loaded: object  # the catalogue's records at the time of the trace
+    groups: dict[str, frozenset[str]]  # document -> the ids of all its language versions
+    scored: dict[str, Scored]  # document traced -> its paragraphs scored, in the order asked
+
+
+def score_theme(retriever: Retriever, theme: str, documents=()) -> ThemeScores:
+    """Every paragraph of each document traced scored against the theme (what the trace
+    decides its rows from; eval.themes_pool shows the same to people writing gold rows).
+
+    Raises:
+        QueryError: the theme is empty, has no words or is over MAX_THEME_CHARS.
+        NotFoundError: a document named is not in the library.
+    """
+    theme = validate_query(theme, MAX_THEME_CHARS, "the theme")
+    query = retriever.analyse(theme, limit=MAX_THEME_CHARS)
+    loaded = retriever.catalogue.current()
+    groups, owners = _documents(loaded)
+    wanted = _chosen(groups, owners, documents)
+    vectors = [(wording, query.vector(wording, retriever.store.embedder.embed_query))
+               for wording in query.wordings]
+    scored = score_documents(retriever, loaded, retriever.snapshot(loaded.stamp), groups,
+                             wanted, vectors, query.search_lang)
+    return ThemeScores(theme, query, loaded, groups, {owner: scored[owner] for owner in wanted})
+
+
+def _documents(loaded) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """Document (symbol, or doc id without one) -> the ids of all its language versions; and
     each language version's doc id -> its document."""
     groups: dict[str, set[str]] = defaultdict(set)
@@ -203,11 +221,11 @@ def closest_first(ranked: list[str], scored: Scored) -> list[str]:
     return sorted(considered, key=lambda pid: (-scored.similarity.get(pid, 0.0), pid))
 
 
-def _best_of(own: list[str], scored: Scored, gate: _Gate, paragraphs) -> str | None:
-    """The first of the paragraphs considered (``own``) that the gate admits; one of its items
+def _best_of(considered: list[str], scored: Scored, gate: _Gate, paragraphs) -> str | None:
+    """The first of the paragraphs ``considered`` that the gate admits; one of its items
     when an item is admitted behind it (a subparagraph is the more exact citation: "21 (c)"
     rather than all of "21")."""
-    admitted = [pid for pid in own if gate.admits(pid, scored)]
+    admitted = [pid for pid in considered if gate.admits(pid, scored)]
     if not admitted:
         return None
     best = admitted[0]
